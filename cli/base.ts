@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { bootKernel, resolveSettings, type Kernel } from '../core/kernel/index.js';
+import { MstfError, oneLine } from '../core/errors.js';
+import { builtinPlugins } from '../plugins/index.js';
+
+/**
+ * Every `mstf` command extends this: common flags, kernel boot (built-in + configured plugins),
+ * and errors printed as one clear line (stack with --verbose). Commands parse, validate, call core
+ * and render; nothing else.
+ */
+export abstract class MstfCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    plugin: Flags.string({
+      description: 'load a third-party plugin (module name or path); repeatable',
+      multiple: true,
+      helpGroup: 'GLOBAL',
+    }),
+    backend: Flags.string({
+      description: 'tensor backend: tensorflow | wasm | cpu (default: best available; env MSTF_BACKEND)',
+      helpGroup: 'GLOBAL',
+    }),
+    'data-dir': Flags.string({
+      description: 'dataset directory (env MSTF_DATA_DIR; default: per-user cache)',
+      helpGroup: 'GLOBAL',
+    }),
+    store: Flags.string({
+      description: 'run store file (env MSTF_STORE; default: .mstf/mstf.db in the working directory)',
+      helpGroup: 'GLOBAL',
+    }),
+    verbose: Flags.boolean({ description: 'print stack traces on errors', helpGroup: 'GLOBAL', default: false }),
+  };
+
+  protected flags!: Interfaces.InferredFlags<(typeof MstfCommand)['baseFlags'] & T['flags']>;
+  protected args!: Interfaces.InferredArgs<T['args']>;
+  private kernelPromise?: Promise<Kernel>;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof MstfCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as typeof this.flags;
+    this.args = args as typeof this.args;
+  }
+
+  /** Settings from the global flags and environment. */
+  protected get settings() {
+    return resolveSettings({
+      dataDir: this.flags['data-dir'],
+      store: this.flags.store,
+      backend: this.flags.backend,
+    });
+  }
+
+  /** The booted kernel (built-in plugins, mstf.config.json, --plugin), created once per command. */
+  protected kernel(): Promise<Kernel> {
+    this.kernelPromise ??= bootKernel({
+      settings: this.settings,
+      builtins: builtinPlugins,
+      extraPlugins: this.flags.plugin ?? [],
+    });
+    return this.kernelPromise;
+  }
+
+  /** Print a JSON value on one line (machine-readable output for --json). */
+  protected printJson(value: unknown): void {
+    process.stdout.write(JSON.stringify(value) + '\n');
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    // oclif's own parse errors and exits keep their behaviour.
+    if (err.oclif?.exit !== undefined && !(err instanceof MstfError)) return super.catch(err);
+    const verbose = process.argv.includes('--verbose');
+    process.stderr.write(`Error: ${oneLine(err)}\n`);
+    if (verbose && err.stack) process.stderr.write(err.stack + '\n');
+    process.exitCode = err instanceof MstfError ? 1 : 2;
+    this.exit(process.exitCode);
+  }
+}

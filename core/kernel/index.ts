@@ -1,0 +1,5 @@
+export * from './plugin.js';
+export * from './registry.js';
+export * from './tokens.js';
+export * from './settings.js';
+export * from './loader.js';

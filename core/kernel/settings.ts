@@ -1,0 +1,36 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where things live. Resolved once per process from flags, environment and defaults. */
+export interface Settings {
+  cwd: string;
+  /** --data-dir / MSTF_DATA_DIR / per-user cache. */
+  dataDir: string;
+  /** --store / MSTF_STORE / <cwd>/.mstf/mstf.db. */
+  storePath: string;
+  /** --backend / MSTF_BACKEND / auto. */
+  backend?: string;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MSTF_DATA_DIR) return path.resolve(env.MSTF_DATA_DIR);
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'mstf', 'data');
+}
+
+export function resolveSettings(
+  flags: { cwd?: string; dataDir?: string; store?: string; backend?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const cwd = path.resolve(flags.cwd ?? process.cwd());
+  return {
+    cwd,
+    dataDir: flags.dataDir ? path.resolve(cwd, flags.dataDir) : defaultDataDir(env),
+    storePath: flags.store
+      ? path.resolve(cwd, flags.store)
+      : env.MSTF_STORE
+        ? path.resolve(cwd, env.MSTF_STORE)
+        : path.join(cwd, '.mstf', 'mstf.db'),
+    backend: flags.backend ?? env.MSTF_BACKEND ?? undefined,
+  };
+}
