@@ -43,3 +43,9 @@ export function oneLine(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message.split('\n')[0]}`;
   return String(e);
 }
+
+/** The first line of an error's message, without its class name (for "...(reason)" suffixes). */
+export function messageOf(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!;
+}

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { MstfError, oneLine } from '../errors.js';
+import { MstfError, messageOf } from '../errors.js';
 import { EXTENSION_KINDS, type ExtensionKind } from '../contracts/extension.js';
 import { KERNEL_API_VERSION, type PluginManifest } from './plugin.js';
 import { ExtensionRegistry } from './registry.js';
@@ -54,7 +54,7 @@ export function readConfig(cwd: string): MstfConfig {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new MstfError('PLUGIN_LOAD', `${file}: not valid JSON (${oneLine(e)})`);
+    throw new MstfError('PLUGIN_LOAD', `${file}: not valid JSON (${messageOf(e)})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new MstfError('PLUGIN_LOAD', `${file}: expected an object like {"plugins": ["<module or path>"]}`);
@@ -86,13 +86,13 @@ export async function importPlugin(spec: string, cwd: string): Promise<PluginMan
       url = resolved === spec ? spec : pathToFileURL(resolved).href;
     }
   } catch (e) {
-    throw new MstfError('PLUGIN_LOAD', `plugin ${spec}: cannot resolve (${oneLine(e)})`);
+    throw new MstfError('PLUGIN_LOAD', `plugin ${spec}: cannot resolve (${messageOf(e)})`);
   }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
-    throw new MstfError('PLUGIN_LOAD', `plugin ${spec}: cannot import (${oneLine(e)})`);
+    throw new MstfError('PLUGIN_LOAD', `plugin ${spec}: cannot import (${messageOf(e)})`);
   }
   const manifest = (mod.default ?? mod.plugin) as PluginManifest<any> | undefined;
   if (!manifest || typeof manifest !== 'object' || typeof manifest.register !== 'function') {
@@ -231,7 +231,7 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
       await manifest.register(ctx);
     } catch (e) {
       if (e instanceof MstfError) throw e;
-      throw new MstfError('PLUGIN_LOAD', `${who}: register() failed (${oneLine(e)})`);
+      throw new MstfError('PLUGIN_LOAD', `${who}: register() failed (${messageOf(e)})`);
     }
     for (const [kind, ids] of Object.entries(manifest.provides) as [ExtensionKind, string[]][]) {
       for (const id of ids) {

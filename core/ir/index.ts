@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './shapes.js';
+export * from './cost.js';

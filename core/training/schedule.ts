@@ -1,0 +1,18 @@
+/**
+ * The official MedMNIST learning-rate schedule: MultiStepLR(milestones = [0.5 E, 0.75 E], gamma = 0.1),
+ * stepped once after every epoch. Epoch e (0-based) trains at lr * 0.1^(number of milestones m <= e).
+ *
+ * PyTorch compares the integer epoch counter with the milestones, so a non-integer milestone (0.75 E when
+ * E is not a multiple of 4) would never fire there; we floor the milestones so both decays always happen
+ * (for E = 100, the official setting, both forms give 50 and 75). Documented in docs/decisions.md.
+ */
+export function milestones(epochs: number): [number, number] {
+  return [Math.floor(0.5 * epochs), Math.floor(0.75 * epochs)];
+}
+
+/** Learning rate used during epoch `epoch` (0-based). */
+export function learningRateAt(epoch: number, epochs: number, baseLr: number, gamma = 0.1): number {
+  let lr = baseLr;
+  for (const m of milestones(epochs)) if (epoch >= m) lr *= gamma;
+  return lr;
+}
