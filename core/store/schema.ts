@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import { MstfError } from '../errors.js';
+
+/**
+ * The run store's schema, as an ordered list of migrations. `PRAGMA user_version` holds the number of
+ * migrations applied; opening a store applies the missing ones in one IMMEDIATE transaction (so two
+ * processes opening a fresh file at once cannot both migrate), and refuses a file written by a newer
+ * mstf. Append a migration to change the schema; never edit one that has shipped.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'searches, candidates, generations, pool members, optimizer checkpoints, results',
+    sql: `
+CREATE TABLE searches (
+  id               TEXT PRIMARY KEY,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL,
+  config           TEXT NOT NULL,              -- resolved SearchConfig, JSON
+  seed             INTEGER NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('queued','running','completed','failed','cancelled')),
+  pid              INTEGER,
+  heartbeat        TEXT,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  generation       INTEGER NOT NULL DEFAULT -1, -- last generation whose checkpoint is written
+  generations      INTEGER NOT NULL,
+  evaluated        INTEGER NOT NULL DEFAULT 0,
+  total            INTEGER NOT NULL,
+  error            TEXT,
+  started_at       TEXT,
+  finished_at      TEXT
+);
+
+-- One row per asked genotype: (generation, idx) is its place in that generation's ask().
+CREATE TABLE candidates (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  search_id   TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+  generation  INTEGER NOT NULL,
+  idx         INTEGER NOT NULL,
+  genotype    TEXT NOT NULL,
+  hash        TEXT NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('ok','failed')),
+  degenerate  INTEGER NOT NULL DEFAULT 0,
+  scores      TEXT NOT NULL,                   -- raw scores by indicator id (null: failed / not computed), JSON
+  flops       REAL,
+  params      REAL,
+  flags       TEXT NOT NULL DEFAULT '[]',      -- JSON array: degenerate, non-finite:<id>, failed:<id>
+  details     TEXT,                            -- per-indicator details and timings, JSON
+  error       TEXT,
+  ms          REAL NOT NULL DEFAULT 0,          -- wall time of the evaluation
+  reused_from INTEGER REFERENCES candidates(id),
+  created_at  TEXT NOT NULL,
+  UNIQUE (search_id, generation, idx)
+);
+CREATE INDEX candidates_by_hash ON candidates(search_id, hash);
+
+-- Objectives are pool-relative (min-max over parents + offspring), so they live per generation.
+CREATE TABLE pool_members (
+  search_id    TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+  generation   INTEGER NOT NULL,
+  position     INTEGER NOT NULL,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+  role         TEXT NOT NULL CHECK (role IN ('parent','offspring')),
+  objectives   TEXT NOT NULL,                  -- F row (minimised), JSON
+  normalised   TEXT NOT NULL,                  -- normalised indicator values, JSON
+  flagged      TEXT NOT NULL,                  -- indicators replaced by the pool's worst, JSON
+  violation    REAL NOT NULL,
+  survived     INTEGER NOT NULL,
+  rank         INTEGER,                        -- non-dominated rank within the survivors (0 = front)
+  PRIMARY KEY (search_id, generation, position)
+);
+
+CREATE TABLE generations (
+  search_id  TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+  generation INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  ms         REAL NOT NULL,
+  summary    TEXT NOT NULL,                    -- best raw score per indicator, front size..., JSON
+  PRIMARY KEY (search_id, generation)
+);
+
+CREATE TABLE checkpoints (
+  search_id  TEXT NOT NULL REFERENCES searches(id) ON DELETE CASCADE,
+  generation INTEGER NOT NULL,
+  state      TEXT NOT NULL,                    -- optimizer state() after this generation's tell, JSON
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (search_id, generation)
+);
+
+-- Final pick and the final Pareto front (rank 0 of the last population).
+CREATE TABLE results (
+  search_id             TEXT PRIMARY KEY REFERENCES searches(id) ON DELETE CASCADE,
+  selected_candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+  selected              TEXT NOT NULL,         -- the pick's pool row (objectives, normalised), JSON
+  pareto                TEXT NOT NULL,         -- [{candidateId, objectives, normalised, violation}], JSON
+  created_at            TEXT NOT NULL
+);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/**
+ * Bring `db` to `target` (default: the newest schema). Throws MstfError('STORE') when the file is newer
+ * than this mstf knows. `target` exists for tests that build an old file.
+ */
+export function migrate(db: Database.Database, file: string, target = SCHEMA_VERSION): void {
+  const apply = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new MstfError(
+        'STORE',
+        `run store ${file}: schema version ${current} is newer than this mstf supports (${SCHEMA_VERSION}); upgrade mstf-nas`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current || m.version > target) continue;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  });
+  apply.immediate();
+}
