@@ -39,7 +39,9 @@ export function schemaErrorLine(message: string): string {
   const lines = issues.split('\n').filter(Boolean);
   const first = lines[0] ?? 'invalid arguments';
   const at = / at ([\w.[\]-]+)$/.exec(first);
-  const text = at ? `${at[1]}: ${first.slice(0, at.index)}` : first;
+  const issue = at ? first.slice(0, at.index) : first;
+  // Messages that already start with the argument's name ("population must be at least 1") are not prefixed again.
+  const text = at && !issue.startsWith(at[1]!) ? `${at[1]}: ${issue}` : issue;
   const more = lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : '';
   return `${tool}: invalid arguments: ${text}${more}`;
 }

@@ -9,11 +9,16 @@
  * - `add` ignores `zero` terms (x + 0 = x); an add of one term is that term, of only zeros a zero;
  * - `concat` and `add` inputs are a multiset (sorted): a channel permutation before a 1x1 conv or an
  *   element-wise op is the same network up to a permutation of randomly initialised weights.
- * Everything else (kernel, stride, padding, dilation, filters, bias, affine...) is part of the hash, so two
- * networks with different FLOPs or parameters never collide.
+ * Everything else (kernel, stride, padding, dilation, filters, bias, affine...) is part of the hash.
+ *
+ * `functionalHash` is that structural hash of the output: equal for networks that compute the same function,
+ * even when one has a dead branch (a subgraph whose only consumers are `zero` ops) that the other lacks.
+ * `canonicalHash` adds the FLOPs and parameter count, so networks that differ in cost (an objective of the
+ * search) never collide: same hash <=> same function and same cost.
  */
 import { createHash } from 'node:crypto';
 import { inferShapes } from '../ir/shapes.js';
+import { networkCost } from '../ir/cost.js';
 import type { IRNode, NetworkIR } from '../ir/types.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -34,7 +39,7 @@ interface Canon {
   isZero: boolean;
 }
 
-export function canonicalHash(ir: NetworkIR): string {
+export function functionalHash(ir: NetworkIR): string {
   const shapes = inferShapes(ir); // validates the graph first; zero's hash needs its output shape
   const canon = new Map<string, Canon>();
   for (const node of ir.nodes) {
@@ -66,6 +71,12 @@ export function canonicalHash(ir: NetworkIR): string {
     canon.set(node.id, result);
   }
   return canon.get(ir.output)!.hash;
+}
+
+/** Same hash <=> same function (up to the rewrites above) and same FLOPs and parameter count. */
+export function canonicalHash(ir: NetworkIR): string {
+  const { flops, params } = networkCost(ir);
+  return sha256(`${functionalHash(ir)}|flops=${flops}|params=${params}`);
 }
 
 /**

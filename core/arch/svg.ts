@@ -69,12 +69,22 @@ export function arrow(from: Box, to: Box, a: Attrs = {}): string {
   });
 }
 
+/** Elbow connector between rows: down from `from`'s bottom, across, down into `to`'s top. */
+export function connector(from: Box, to: Box): string {
+  const x1 = from.x + from.w / 2;
+  const y1 = from.y + from.h;
+  const x2 = to.x + to.w / 2;
+  const y2 = to.y;
+  const ym = y2 - 14;
+  return el('path', { d: `M${fmt(x1)},${fmt(y1)} L${fmt(x1)},${fmt(ym)} L${fmt(x2)},${fmt(ym)} L${fmt(x2)},${fmt(y2)}`, fill: 'none', stroke: '#555', 'marker-end': 'url(#arrow)' });
+}
+
 /** The whole document: white background, an arrowhead marker and the given content. */
 export function svgDocument(width: number, height: number, title: string, content: string[]): string {
   const defs = el('defs', {}, [
     el(
       'marker',
-      { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
       [el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' })],
     ),
   ]);

@@ -39,5 +39,7 @@ export interface SpaceInstance {
 
 export interface SearchSpace<Options = unknown> extends ExtensionBase<Options> {
   readonly kind: 'searchSpace';
+  /** Input shape and class count used when a caller gives none (e.g. `mstf arch show` without --input). */
+  readonly defaultContext?: SpaceContext;
   create(ctx: SpaceContext, options: Options): SpaceInstance;
 }

@@ -61,7 +61,10 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
     throw bad(`truncated array data (${bytes.length - dataStart} bytes, shape (${shape.join(', ')}) needs ${byteLen})`);
   }
   // Copy so multi-byte views are aligned and the result does not pin the whole archive buffer.
-  const raw = bytes.slice(dataStart, dataStart + byteLen).buffer;
+  // (Buffer#slice is a view, so copy explicitly into a fresh ArrayBuffer.)
+  const copy = new Uint8Array(byteLen);
+  copy.set(bytes.subarray(dataStart, dataStart + byteLen));
+  const raw = copy.buffer;
   return { dtype, shape, data: makeView(dtype, raw, count) };
 }
 

@@ -67,9 +67,29 @@ export function depthwiseConv2d(
 /**
  * Max/avg pooling. A numeric padding is symmetric; padded cells never win a max and are not counted in
  * an average (TensorFlow semantics, = PyTorch's count_include_pad=False as NAS-Bench-201 and DARTS use).
+ *
+ * Padded average pooling does NOT use tfjs' padded avgPool: its gradient (AvgPoolGrad, every backend of
+ * tfjs 4.22) divides by the full window even where the forward divided by the in-bounds count. Instead:
+ * zero-pad, 'valid' avgPool (whose gradient is right), rescale each output by window^2 / in-bounds count.
  */
 export function pool2d(x: tf.Tensor4D, mode: 'max' | 'avg', window: number, stride: number, padding: Padding): tf.Tensor4D {
-  return mode === 'max' ? tf.maxPool(x, window, stride, padding) : tf.avgPool(x, window, stride, padding);
+  if (mode === 'max') return tf.maxPool(x, window, stride, padding);
+  const [, h, w] = x.shape;
+  const [pt, pb] = padding === 'same' ? samePads(h, window, stride) : padding === 'valid' ? [0, 0] : [padding, padding];
+  const [pl, pr] = padding === 'same' ? samePads(w, window, stride) : padding === 'valid' ? [0, 0] : [padding, padding];
+  if (pt + pb + pl + pr === 0) return tf.avgPool(x, window, stride, 'valid');
+  const padded = tf.pad(x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  const y = tf.avgPool(padded, window, stride, 'valid');
+  const [, ho, wo] = y.shape;
+  const inBounds = (o: number, before: number, n: number): number => {
+    const start = o * stride - before;
+    return Math.min(start + window, n) - Math.max(start, 0);
+  };
+  const scale = new Float32Array(ho * wo);
+  for (let i = 0; i < ho; i++) {
+    for (let j = 0; j < wo; j++) scale[i * wo + j] = (window * window) / (inBounds(i, pt, h) * inBounds(j, pl, w));
+  }
+  return tf.mul(y, tf.tensor4d(scale, [1, ho, wo, 1]));
 }
 
 /** Global average pooling [N, H, W, C] -> [N, C] as one avgPool (XNNPACK on wasm; its gradient is native too). */

@@ -63,9 +63,9 @@ class Builder {
 
   /** conv -> BN (-> ReLU). */
   convBn(name: string, from: string, filters: number, k: number, stride: number, group: string, relu: boolean): string {
-    const c = this.conv(`${name}/conv`, from, filters, k, stride, group);
-    const b = this.bn(`${name}/bn`, c, group);
-    return relu ? this.relu(`${name}/relu`, b, group) : b;
+    const c = this.conv(`${name}.conv`, from, filters, k, stride, group);
+    const b = this.bn(`${name}.bn`, c, group);
+    return relu ? this.relu(`${name}.relu`, b, group) : b;
   }
 }
 
@@ -85,19 +85,19 @@ export function resnetIR(depth: ResNetDepth, opts: ResNetOptions): NetworkIR {
     const outChannels = width * spec.expansion;
     for (let i = 0; i < count; i++) {
       const stride = i === 0 && s > 0 ? 2 : 1;
-      const name = `layer${s + 1}/block${i}`;
+      const name = `layer${s + 1}.block${i}`;
       let y: string;
       if (spec.block === 'basic') {
-        y = b.convBn(`${name}/a`, x, width, 3, stride, name, true);
-        y = b.convBn(`${name}/b`, y, width, 3, 1, name, false);
+        y = b.convBn(`${name}.a`, x, width, 3, stride, name, true);
+        y = b.convBn(`${name}.b`, y, width, 3, 1, name, false);
       } else {
-        y = b.convBn(`${name}/a`, x, width, 1, 1, name, true);
-        y = b.convBn(`${name}/b`, y, width, 3, stride, name, true);
-        y = b.convBn(`${name}/c`, y, outChannels, 1, 1, name, false);
+        y = b.convBn(`${name}.a`, x, width, 1, 1, name, true);
+        y = b.convBn(`${name}.b`, y, width, 3, stride, name, true);
+        y = b.convBn(`${name}.c`, y, outChannels, 1, 1, name, false);
       }
       const shortcut =
-        stride !== 1 || inChannels !== outChannels ? b.convBn(`${name}/shortcut`, x, outChannels, 1, stride, name, false) : x;
-      x = b.relu(`${name}/out`, b.add(`${name}/add`, y, shortcut, name), name);
+        stride !== 1 || inChannels !== outChannels ? b.convBn(`${name}.shortcut`, x, outChannels, 1, stride, name, false) : x;
+      x = b.relu(`${name}.out`, b.add(`${name}.add`, y, shortcut, name), name);
       inChannels = outChannels;
     }
   });

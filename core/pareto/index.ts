@@ -5,3 +5,4 @@ export * from './survival.js';
 export * from './hypervolume.js';
 export * from './igd.js';
 export * from './select.js';
+export * from './population.js';

@@ -113,13 +113,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  */
 export function migrate(db: Database.Database, file: string, target = SCHEMA_VERSION): void {
   const apply = db.transaction(() => {
-    const current = db.pragma('user_version', { simple: true }) as number;
-    if (current > SCHEMA_VERSION) {
-      throw new MstfError(
-        'STORE',
-        `run store ${file}: schema version ${current} is newer than this mstf supports (${SCHEMA_VERSION}); upgrade mstf-nas`,
-      );
-    }
+    const current = checkNotNewer(db, file);
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       db.exec(m.sql);
@@ -127,4 +121,16 @@ export function migrate(db: Database.Database, file: string, target = SCHEMA_VER
     }
   });
   apply.immediate();
+}
+
+/** The file's schema version; MstfError('STORE') when a newer mstf wrote it. */
+export function checkNotNewer(db: Database.Database, file: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new MstfError(
+      'STORE',
+      `run store ${file}: schema version ${current} is newer than this mstf supports (${SCHEMA_VERSION}); upgrade mstf-nas`,
+    );
+  }
+  return current;
 }

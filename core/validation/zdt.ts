@@ -59,7 +59,7 @@ export function zdtProblem(name: ZdtName, nVar = 30): Problem {
  * The true Pareto front, sampled at `samples` equally spaced f1 values in [0, 1] (g = 1), keeping only the
  * non-dominated points (ZDT3's front is five disconnected pieces). Sorted by f1.
  */
-export function zdtTrueFront(name: ZdtName, samples = 10_001): [number, number][] {
+export function zdtTrueFront(name: ZdtName, samples = 100_001): [number, number][] {
   const pts: [number, number][] = [];
   for (let i = 0; i < samples; i++) {
     const f1 = i / (samples - 1);

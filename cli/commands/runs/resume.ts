@@ -1,0 +1,23 @@
+import { Args, Flags } from '@oclif/core';
+import { MstfCommand } from '../../base.js';
+import { SearchService } from '../../../core/search/service.js';
+import { runSearchInForeground } from '../search.js';
+
+export default class RunsResume extends MstfCommand<typeof RunsResume> {
+  static override description =
+    'Run a queued search, or resume an interrupted, failed or cancelled one from its last checkpoint, to the end';
+  static override examples = ['<%= config.bin %> runs resume 20250314-101502-3fa9c1', '<%= config.bin %> runs resume <id> --json'];
+  static override args = { id: Args.string({ description: 'search id (mstf runs list)', required: true }) };
+  static override flags = {
+    json: Flags.boolean({ description: 'JSON lines on stdout: progress events, then {searchId, status, selected, pareto}', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const service = SearchService.fromKernel(await this.kernel());
+    try {
+      await runSearchInForeground(service, this.args.id, this.flags.json, (s) => this.log(s));
+    } finally {
+      service.close();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Score one candidate architecture with a list of indicators. Used by the search service, the CLI
+ * (`mstf proxies score`, `mstf validate proxies`) and the MCP server.
+ *
+ * - The network is compiled ONCE per candidate with the seed and shared by all its indicators, as the
+ *   zero-cost-nas reference does (it deep-copies one initialised network per measure). No indicator changes
+ *   the parameters (synflow and grasp pass overrides; batch statistics are never written back). The network
+ *   is compiled lazily: data- and network-free indicators (flops, params) never compile it.
+ * - An indicator that throws is recorded (score null, details.error) and the others still run; a NaN or
+ *   infinite score is kept and flagged (details.finite = false, details.value = 'NaN' | 'Infinity' |
+ *   '-Infinity', since JSON has no such numbers).
+ * - tf.memory().numTensors is compared before and after each indicator; a difference is recorded as
+ *   details.leakedTensors (indicators must release every tensor they create).
+ */
+import { tf } from '../engine/tf.js';
+import { compileNetwork } from '../engine/compile.js';
+import { oneLine } from '../errors.js';
+import type { Batch } from '../contracts/dataset.js';
+import type { Network } from '../contracts/engine.js';
+import type { Indicator, IndicatorContext, IndicatorDetails } from '../contracts/indicator.js';
+import type { NetworkIR } from '../ir/types.js';
+
+export interface ScoreRequest {
+  ir: NetworkIR;
+  indicators: readonly Indicator<any>[];
+  /** Validated options per indicator id (defaults of its schema when absent). */
+  optionsById?: Record<string, unknown>;
+  /** Needed by indicators with needs.data; ignored by the others. */
+  batch?: Batch;
+  /** Seed of the network's initialisation (and the indicators' own randomness, if any). */
+  seed: number;
+  /** Called before each indicator runs. */
+  onProgress?: (event: { indicator: string; index: number; total: number }) => void;
+  /** Engine to build the network with (default: the tfjs engine's compileNetwork). */
+  compile?: (ir: NetworkIR, opts: { seed: number }) => Network;
+}
+
+export interface ScoreResult {
+  /** Raw score per indicator id: a number (possibly non-finite) or null when the indicator failed. */
+  scores: Record<string, number | null>;
+  details: Record<string, IndicatorDetails>;
+}
+
+/** 'NaN' | 'Infinity' | '-Infinity' for non-finite numbers (JSON would print null). */
+export function nonFiniteLabel(v: number): string | undefined {
+  return Number.isFinite(v) ? undefined : String(v);
+}
+
+export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
+  const compile = req.compile ?? compileNetwork;
+  let net: Network | undefined;
+  let compiledTensors = 0;
+  let compiledDuring: string | undefined;
+  let current = '';
+  const scores: Record<string, number | null> = {};
+  const details: Record<string, IndicatorDetails> = {};
+  try {
+    for (const [index, indicator] of req.indicators.entries()) {
+      const id = indicator.id;
+      current = id;
+      req.onProgress?.({ indicator: id, index, total: req.indicators.length });
+      const ctx: IndicatorContext = {
+        ir: req.ir,
+        seed: req.seed,
+        get net(): Network {
+          if (!net) {
+            const before = tf.memory().numTensors;
+            net = compile(req.ir, { seed: req.seed });
+            compiledTensors = tf.memory().numTensors - before;
+            compiledDuring = current;
+          }
+          return net;
+        },
+        ...(indicator.needs.data && req.batch ? { batch: req.batch } : {}),
+      };
+      const before = tf.memory().numTensors;
+      const t0 = performance.now();
+      let row: IndicatorDetails;
+      try {
+        if (indicator.needs.data && !req.batch) {
+          throw new Error(`indicator ${id} reads data but no batch was given`);
+        }
+        const value = await indicator.score(ctx, req.optionsById?.[id]);
+        if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);
+        const label = nonFiniteLabel(value.score);
+        scores[id] = value.score;
+        row = { ms: 0, finite: label === undefined, ...(label ? { value: label } : {}), ...(value.details ?? {}) };
+      } catch (e) {
+        scores[id] = null;
+        row = { ms: 0, finite: false, error: oneLine(e) };
+      }
+      row.ms = performance.now() - t0;
+      const leaked = tf.memory().numTensors - before - (compiledDuring === id ? compiledTensors : 0);
+      if (leaked !== 0) row.leakedTensors = leaked;
+      details[id] = row;
+    }
+  } finally {
+    (net as Network | undefined)?.dispose();
+  }
+  return { scores, details };
+}

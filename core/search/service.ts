@@ -1,0 +1,513 @@
+import { inject, injectable } from 'tsyringe';
+import { MstfError, isMstfError, oneLine } from '../errors.js';
+import { SettingsToken, Tokens } from '../kernel/tokens.js';
+import type { Kernel } from '../kernel/loader.js';
+import type { ExtensionRegistry } from '../kernel/registry.js';
+import type { Settings } from '../kernel/settings.js';
+import type { ExtensionKind } from '../contracts/extension.js';
+import type { Batch } from '../contracts/dataset.js';
+import type { Evaluated } from '../contracts/optimizer.js';
+import type { RawScores } from '../contracts/objective.js';
+import { ensureBackend } from '../engine/backend.js';
+import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
+import { RunStore } from '../store/run-store.js';
+import type { CandidateRecord, ParetoEntry, PoolMember, PoolMemberInput, SearchRecord } from '../store/types.js';
+import { resolveSearchConfig } from './config.js';
+import { evaluateCandidate } from './evaluate.js';
+import type {
+  CandidateEvent,
+  ParetoMember,
+  SearchDetails,
+  SearchEvent,
+  SearchStatusReport,
+  SearchSummary,
+} from './events.js';
+import { deriveSeed } from './seeds.js';
+import { archRequest, loadSearchBatch, makeProblem, resolveSetup, type SearchKernel, type SearchSetup } from './setup.js';
+import type { ArchRequest } from '../arch/describe.js';
+
+/** How often a running search writes its heartbeat (also written with every candidate). */
+export const HEARTBEAT_MS = 2_000;
+/** A `running` search whose heartbeat is older than this is treated as dead even if its pid exists. */
+export const STALE_MS = 10 * 60_000;
+
+export interface RunOptions {
+  /** Abort: the candidate in flight finishes and is stored, then the search ends `cancelled`. */
+  signal?: AbortSignal;
+  /** onCandidateEvaluated / onGenerationEnd / done. */
+  onEvent?: (event: SearchEvent) => void;
+}
+
+/** Whether a process with this pid exists on this machine. */
+export function pidAlive(pid: number | null): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A live process runs this search now (its pid exists and its heartbeat is fresh). */
+export function isSearchAlive(s: Pick<SearchRecord, 'status' | 'pid' | 'heartbeat'>, now = Date.now()): boolean {
+  if (s.status !== 'running' || !pidAlive(s.pid)) return false;
+  return s.heartbeat !== null && now - Date.parse(s.heartbeat) < STALE_MS;
+}
+
+/** Raw score row of a candidate for the objective builder. */
+function rawRow(c: CandidateRecord, ids: readonly string[]): RawScores {
+  return Object.fromEntries(ids.map((id) => [id, c.scores[id] ?? null]));
+}
+
+/** Degenerate networks and candidates whose scores failed are infeasible (ranked below every feasible one). */
+function violationOf(c: CandidateRecord): number {
+  return c.degenerate || c.state === 'failed' ? 1 : 0;
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Best finite raw value per indicator. */
+function bestScores(cands: readonly CandidateRecord[], indicators: readonly string[]): Record<string, number | null> {
+  const best: Record<string, number | null> = {};
+  for (const id of indicators) {
+    let b: number | null = null;
+    for (const c of cands) {
+      const v = c.scores[id];
+      if (typeof v === 'number' && Number.isFinite(v) && (b === null || v > b)) b = v;
+    }
+    best[id] = b;
+  }
+  return best;
+}
+
+/**
+ * Runs searches and answers questions about them, over one run store. Used by `mstf search`,
+ * `mstf runs ...` and the MCP server. Searches are resumable: every candidate is stored as it is
+ * evaluated, and the optimizer state is checkpointed with each generation.
+ */
+@injectable()
+export class SearchService {
+  private readonly kernel: SearchKernel;
+  private storeInstance?: RunStore;
+
+  constructor(
+    @inject(SettingsToken) private readonly settings: Settings,
+    @inject(Tokens.searchSpace) spaces: ExtensionRegistry<'searchSpace'>,
+    @inject(Tokens.indicator) indicators: ExtensionRegistry<'indicator'>,
+    @inject(Tokens.objective) objectives: ExtensionRegistry<'objective'>,
+    @inject(Tokens.optimizer) optimizers: ExtensionRegistry<'optimizer'>,
+    @inject(Tokens.dataset) datasets: ExtensionRegistry<'dataset'>,
+    @inject(Tokens.executor) executors: ExtensionRegistry<'executor'>,
+  ) {
+    const registries: Partial<Record<ExtensionKind, ExtensionRegistry<any>>> = {
+      searchSpace: spaces,
+      indicator: indicators,
+      objective: objectives,
+      optimizer: optimizers,
+      dataset: datasets,
+      executor: executors,
+    };
+    const registry = <K extends ExtensionKind>(kind: K): ExtensionRegistry<K> => {
+      const r = registries[kind];
+      if (!r) throw new MstfError('INTERNAL', `search service: no ${kind} registry`);
+      return r as ExtensionRegistry<K>;
+    };
+    this.kernel = { settings, registry, optionsOf: (kind, id) => registry(kind).entry(id).options };
+  }
+
+  static fromKernel(kernel: Kernel): SearchService {
+    return kernel.container.resolve(SearchService);
+  }
+
+  /** The run store at settings.storePath, opened on first use. */
+  get store(): RunStore {
+    this.storeInstance ??= RunStore.open(this.settings.storePath);
+    return this.storeInstance;
+  }
+
+  close(): void {
+    this.storeInstance?.close();
+    this.storeInstance = undefined;
+  }
+
+  /** Validate a search config against the registered extensions and the data, then store it `queued`. */
+  create(input: unknown): string {
+    const config = resolveSearchConfig(input);
+    resolveSetup(this.kernel, config);
+    return this.store.createSearch(config);
+  }
+
+  list(): SearchRecord[] {
+    return this.store.listSearches();
+  }
+
+  /**
+   * Run a queued search, or resume an interrupted / failed / cancelled one from its last checkpoint,
+   * to the end. Cancelled (signal, SIGINT/SIGTERM in the CLI, or cancel() from another process): the
+   * candidate in flight is stored and the search ends `cancelled`. A failure is recorded (`failed`,
+   * error) and rethrown.
+   */
+  async run(id: string, opts: RunOptions = {}): Promise<SearchSummary> {
+    const store = this.store;
+    const record = store.requireSearch(id);
+    if (record.status === 'completed') return this.summary(id);
+    const setup = resolveSetup(this.kernel, record.config);
+    store.claimSearch(id, process.pid, (s) => isSearchAlive(s));
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(opts.signal?.reason);
+    if (opts.signal?.aborted) controller.abort(opts.signal.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const heartbeat = setInterval(() => {
+      try {
+        store.heartbeat(id);
+        if (store.isCancelRequested(id)) controller.abort(new MstfError('CANCELLED', 'cancel requested'));
+      } catch {
+        // A busy store skips one beat; the next candidate writes one anyway.
+      }
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    const emit = (e: SearchEvent) => opts.onEvent?.(e);
+
+    try {
+      await ensureBackend(this.settings.backend);
+      const batch = await loadSearchBatch(this.kernel, setup);
+      await this.loop(id, setup, batch, controller, emit);
+      this.finishWithResult(id, setup);
+    } catch (e) {
+      const cancelled = controller.signal.aborted || (isMstfError(e) && e.code === 'CANCELLED');
+      if (cancelled) {
+        store.finish(id, 'cancelled');
+      } else {
+        store.finish(id, 'failed', oneLine(e));
+        emit({ type: 'done', searchId: id, status: 'failed', selected: null, error: oneLine(e) });
+        throw e;
+      }
+    } finally {
+      clearInterval(heartbeat);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    const summary = this.summary(id);
+    emit({ type: 'done', searchId: id, status: summary.status, selected: summary.selected, error: summary.error });
+    return summary;
+  }
+
+  /** The generation loop, from the last checkpoint (or the start) to the last generation. */
+  private async loop(
+    id: string,
+    setup: SearchSetup,
+    batch: Batch | undefined,
+    controller: AbortController,
+    emit: (e: SearchEvent) => void,
+  ): Promise<void> {
+    const store = this.store;
+    const { space, config } = setup;
+    const optimizer = setup.optimizer.create(makeProblem(setup), setup.optimizerOptions, deriveSeed(config.seed, 'optimizer'));
+
+    // Resume: the optimizer state after the last committed tell, and the candidates of that pool.
+    const checkpoint = store.latestCheckpoint(id);
+    let known = new Map<string, CandidateRecord>();
+    if (checkpoint) {
+      optimizer.restore(checkpoint.state);
+      for (const m of store.pool(id, checkpoint.generation)) known.set(m.candidate.genotype, m.candidate);
+    }
+    const first = checkpoint ? checkpoint.generation + 1 : 0;
+    const evalMs: number[] = store.candidates(id).filter((c) => c.reusedFrom === null).map((c) => c.ms);
+    const total = store.requireSearch(id).total;
+
+    const throwIfCancelled = () => {
+      if (controller.signal.aborted || store.isCancelRequested(id)) {
+        controller.abort();
+        throw new MstfError('CANCELLED', `search ${id} cancelled`);
+      }
+    };
+
+    for (let g = first; g < config.generations; g++) {
+      throwIfCancelled();
+      const t0 = performance.now();
+      const parents = optimizer.population().map((p) => {
+        const c = known.get(space.format(p.x));
+        if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${space.format(p.x)} is not in the store`);
+        return c;
+      });
+      const asked = optimizer.ask();
+      const stored = new Map(store.candidates(id, g).map((c) => [c.idx, c]));
+
+      const offspring = await setup.executor.run(
+        asked,
+        async (x, i) => {
+          const genotype = space.format(x);
+          const previous = stored.get(i);
+          if (previous) {
+            // Resume: this candidate was evaluated before the interruption.
+            if (previous.genotype !== genotype) {
+              throw new MstfError(
+                'INTERNAL',
+                `search ${id} generation ${g}: candidate ${i} was ${previous.genotype} but the optimizer now asks ${genotype} (optimizer not deterministic)`,
+              );
+            }
+            return { candidate: previous, reused: true };
+          }
+          const same = store.candidateByHash(id, space.hash(x));
+          if (same) {
+            // The same network was scored earlier in this search: its scores are bit-identical.
+            const cid = store.recordCandidate({
+              searchId: id,
+              generation: g,
+              idx: i,
+              genotype,
+              hash: same.hash,
+              state: same.state,
+              degenerate: same.degenerate,
+              scores: same.scores,
+              flops: same.flops,
+              params: same.params,
+              flags: same.flags,
+              details: { reusedFrom: same.id },
+              error: same.error,
+              ms: 0,
+              reusedFrom: same.id,
+            });
+            return { candidate: store.candidate(cid)!, reused: true };
+          }
+          const ev = await evaluateCandidate(setup, batch, x);
+          const cid = store.recordCandidate({ searchId: id, generation: g, idx: i, ...ev });
+          evalMs.push(ev.ms);
+          return { candidate: store.candidate(cid)!, reused: false };
+        },
+        {
+          signal: controller.signal,
+          onResult: ({ candidate: c, reused }, i) => {
+            const event: CandidateEvent = {
+              type: 'candidate',
+              searchId: id,
+              generation: g,
+              index: i,
+              count: asked.length,
+              evaluated: store.requireSearch(id).evaluated,
+              total,
+              genotype: c.genotype,
+              hash: c.hash,
+              state: c.state,
+              flags: c.flags,
+              scores: c.scores,
+              flops: c.flops,
+              params: c.params,
+              ms: c.ms,
+              reused,
+              error: c.error,
+            };
+            emit(event);
+            if (store.isCancelRequested(id)) controller.abort(new MstfError('CANCELLED', 'cancel requested'));
+          },
+        },
+      );
+
+      // Objectives over the merged pool (parents keep their stored raw scores), then survival.
+      const pool = [
+        ...parents.map((candidate) => ({ candidate, role: 'parent' as const })),
+        ...offspring.map(({ candidate }) => ({ candidate, role: 'offspring' as const })),
+      ];
+      const built = setup.objective.build(
+        pool.map((p) => rawRow(p.candidate, setup.scoreIds)),
+        config.indicators,
+        setup.objectiveOptions,
+      );
+      const evaluated: Evaluated[] = pool.map((p, k) => ({
+        x: space.parse(p.candidate.genotype),
+        F: built.F[k]!,
+        violation: violationOf(p.candidate),
+      }));
+      optimizer.tell(evaluated);
+
+      // Which pool rows survived (by genotype text; each row used once), and their fronts.
+      const positions = new Map<string, number[]>();
+      pool.forEach((p, k) => positions.set(p.candidate.genotype, [...(positions.get(p.candidate.genotype) ?? []), k]));
+      const survivors = optimizer.population().map((s) => {
+        const k = positions.get(space.format(s.x))?.shift();
+        if (k === undefined) throw new MstfError('INTERNAL', `search ${id}: survivor ${space.format(s.x)} is not in the pool`);
+        return k;
+      });
+      const rank = new Map<number, number>();
+      nonDominatedSort(survivors.map((k) => evaluated[k]!)).forEach((front, r) => front.forEach((j) => rank.set(survivors[j]!, r)));
+      const members: PoolMemberInput[] = pool.map((p, k) => ({
+        candidateId: p.candidate.id,
+        role: p.role,
+        objectives: built.F[k]!,
+        normalised: built.normalised[k]!,
+        flagged: built.flagged[k]!,
+        violation: evaluated[k]!.violation!,
+        survived: rank.has(k),
+        rank: rank.get(k) ?? null,
+      }));
+      const population = survivors.map((k) => pool[k]!.candidate);
+      const best = bestScores(population, config.indicators);
+      const frontSize = [...rank.values()].filter((r) => r === 0).length;
+      const ms = performance.now() - t0;
+      store.commitGeneration({
+        searchId: id,
+        generation: g,
+        members,
+        checkpoint: optimizer.state(),
+        summary: { best, front: frontSize, pool: pool.length, population: population.length },
+        ms,
+      });
+      known = new Map(population.map((c) => [c.genotype, c]));
+
+      const done = store.requireSearch(id).evaluated;
+      const avg = evalMs.length > 0 ? evalMs.reduce((a, b) => a + b, 0) / evalMs.length : null;
+      emit({
+        type: 'generation',
+        searchId: id,
+        generation: g,
+        generations: config.generations,
+        evaluated: done,
+        total,
+        front: frontSize,
+        best,
+        ms,
+        etaSeconds: avg === null ? null : (Math.max(0, total - done) * avg) / 1000,
+      });
+    }
+    throwIfCancelled();
+  }
+
+  /** Final pick and Pareto front from the last generation's stored pool; status `completed`. */
+  private finishWithResult(id: string, setup: SearchSetup): void {
+    const store = this.store;
+    const last = setup.config.generations - 1;
+    const population = store.pool(id, last).filter((m) => m.survived);
+    if (population.length === 0) throw new MstfError('INTERNAL', `search ${id}: generation ${last} has no population`);
+    const pick = finalPick(
+      population,
+      population.map((m) => m.normalised),
+      setup.config.indicators,
+    );
+    const front = paretoFront(population.map((m) => ({ F: m.objectives, violation: m.violation })));
+    const entry = (m: PoolMember): ParetoEntry => ({
+      candidateId: m.candidateId,
+      objectives: m.objectives,
+      normalised: m.normalised,
+      violation: m.violation,
+    });
+    store.saveResult(id, entry(population[pick]!), front.map((i) => entry(population[i]!)));
+  }
+
+  /** The outcome of a search (selected architecture and final Pareto front once completed). */
+  summary(id: string): SearchSummary {
+    const s = this.store.requireSearch(id);
+    const result = this.store.result(id);
+    const member = (e: ParetoEntry): ParetoMember => {
+      const c = this.store.candidate(e.candidateId)!;
+      return {
+        genotype: c.genotype,
+        hash: c.hash,
+        scores: Object.fromEntries(Object.entries(c.scores).map(([k, v]) => [k, finiteOrNull(v)])),
+        flops: c.flops,
+        params: c.params,
+        objectives: e.objectives,
+        normalised: e.normalised,
+        violation: e.violation,
+      };
+    };
+    let selected: SearchSummary['selected'] = null;
+    if (result) {
+      const { objectives: _o, normalised: _n, violation: _v, ...arch } = member(result.selected);
+      selected = arch;
+    }
+    return {
+      searchId: s.id,
+      status: s.status,
+      selected,
+      pareto: result ? result.pareto.map(member) : [],
+      error: s.error,
+    };
+  }
+
+  /** `mstf runs show <id> --json`; MCP get_pareto_front / get_selected_architecture return its parts. */
+  show(id: string): SearchDetails {
+    const s = this.store.requireSearch(id);
+    return {
+      ...this.summary(id),
+      config: s.config,
+      generation: s.generation,
+      generations: s.generations,
+      evaluated: s.evaluated,
+      total: s.total,
+      createdAt: s.createdAt,
+      finishedAt: s.finishedAt,
+    };
+  }
+
+  status(id: string): SearchStatusReport {
+    const s = this.store.requireSearch(id);
+    const cands = this.store.candidates(id);
+    const timed = cands.filter((c) => c.reusedFrom === null && c.ms > 0);
+    const alive = isSearchAlive(s);
+    const avg = timed.length > 0 ? timed.reduce((a, c) => a + c.ms, 0) / timed.length : null;
+    const unfinished = s.status === 'running' || s.status === 'queued';
+    return {
+      id: s.id,
+      status: s.status,
+      generation: s.generation,
+      generations: s.generations,
+      evaluated: s.evaluated,
+      total: s.total,
+      best: bestScores(cands, s.config.indicators),
+      etaSeconds: unfinished && avg !== null ? (Math.max(0, s.total - s.evaluated) * avg) / 1000 : null,
+      heartbeat: s.heartbeat,
+      pid: s.pid,
+      alive,
+      error: s.error,
+    };
+  }
+
+  /** The resolved extensions of a stored search (for reports and exports; the data need not be present). */
+  setupOf(id: string): SearchSetup {
+    return resolveSetup(this.kernel, this.store.requireSearch(id).config, { checkData: false });
+  }
+
+  /**
+   * A genotype of this search (default: its selected architecture) as `mstf arch` sees it: the request
+   * (space, options, input shape, classes; what `mstf train` needs), the space's description and drawing.
+   */
+  architecture(id: string, genotype?: string): { request: ArchRequest; summary: string; svg: string } {
+    const s = this.store.requireSearch(id);
+    const text = genotype ?? s.selected?.genotype;
+    if (!text) throw new MstfError('INVALID_ARGUMENT', `search ${id} has no selected architecture yet (status ${s.status})`);
+    const setup = resolveSetup(this.kernel, s.config, { checkData: false });
+    const g = setup.space.parse(text);
+    return { request: archRequest(setup, text), summary: setup.space.describe(g), svg: setup.space.draw(g) };
+  }
+
+  /**
+   * Cancel (idempotent). A live search gets the cancel flag and a SIGTERM; it stores the candidate in
+   * flight and ends `cancelled`. A queued search, or a `running` one whose process is gone, is marked
+   * `cancelled` at once. Finished searches are left as they are.
+   */
+  cancel(id: string): { id: string; status: SearchRecord['status']; signalled: boolean } {
+    const store = this.store;
+    const s = store.requireSearch(id);
+    if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') {
+      return { id, status: s.status, signalled: false };
+    }
+    store.requestCancel(id);
+    let signalled = false;
+    if (isSearchAlive(s)) {
+      if (s.pid !== process.pid) {
+        try {
+          process.kill(s.pid!, 'SIGTERM');
+          signalled = true;
+        } catch {
+          // Gone between the check and the signal: the flag is enough.
+        }
+      }
+    } else {
+      store.finish(id, 'cancelled');
+    }
+    return { id, status: store.requireSearch(id).status, signalled };
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * What `mstf train` trains: a genotype of a search space, the selected architecture of a stored search
+ * (`--run <searchId>`), or a fixed model (`--model resnet18`). Each resolves to a NetworkIR for the
+ * dataset's input shape and class count, plus a JSON description recorded in config.json / metrics.json.
+ */
+import fs from 'node:fs';
+import { MstfError } from '../errors.js';
+import type { Kernel } from '../kernel/loader.js';
+import type { SpaceContext } from '../contracts/search-space.js';
+import type { NetworkIR } from '../ir/types.js';
+import { getModelSource } from '../models/index.js';
+import { RunStore } from '../store/run-store.js';
+
+export type ModelSpec =
+  | { kind: 'genotype'; genotype: string; space: string; channels?: number; blocks?: number }
+  | { kind: 'run'; searchId: string; storePath: string; channels?: number }
+  | { kind: 'model'; model: string };
+
+/** The resolved source, as recorded with the training. */
+export type ModelDescription =
+  | { kind: 'genotype'; space: string; genotype: string; options: Record<string, unknown>; searchId?: string }
+  | { kind: 'model'; model: string };
+
+export interface ResolvedModel {
+  ir: NetworkIR;
+  description: ModelDescription;
+}
+
+/** What a stored search says about its pick (read before the dataset is known: it may choose the dataset). */
+export interface SearchPick {
+  searchId: string;
+  genotype: string;
+  space: string;
+  dataset: string;
+  channels?: number;
+  blocks?: number;
+  size?: number;
+}
+
+/** The selected genotype and the space / channels / blocks / dataset of a completed search. */
+export function readSearchPick(storePath: string, searchId: string): SearchPick {
+  if (!fs.existsSync(storePath)) throw new MstfError('NOT_FOUND', `no run store at ${storePath} (use --store)`);
+  const store = RunStore.open(storePath);
+  try {
+    const search = store.getSearch(searchId);
+    if (!search) throw new MstfError('NOT_FOUND', `search "${searchId}" is not in the run store ${storePath}`);
+    if (!search.selected) {
+      throw new MstfError('INVALID_ARGUMENT', `search "${searchId}" has no selected architecture yet (status ${search.status})`);
+    }
+    const pick: SearchPick = {
+      searchId,
+      genotype: search.selected.genotype,
+      space: search.config.space,
+      dataset: search.config.dataset,
+      channels: search.config.channels,
+    };
+    if (search.config.blocks !== undefined) pick.blocks = search.config.blocks;
+    if (search.config.size !== undefined) pick.size = search.config.size;
+    return pick;
+  } finally {
+    store.close();
+  }
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function fromGenotype(
+  kernel: Pick<Kernel, 'registry' | 'optionsOf'>,
+  spaceId: string,
+  genotype: string,
+  overrides: Record<string, unknown>,
+  ctx: SpaceContext,
+  searchId?: string,
+): ResolvedModel {
+  const space = kernel.registry('searchSpace').get(spaceId);
+  const configured = (kernel.optionsOf('searchSpace', spaceId) ?? {}) as Record<string, unknown>;
+  const options = { ...configured, ...stripUndefined(overrides) };
+  const instance = space.create(ctx, options);
+  const g = instance.parse(genotype);
+  instance.validate(g);
+  if (instance.isDegenerate(g)) {
+    throw new MstfError('INVALID_GENOTYPE', `genotype "${genotype}" is degenerate in space ${spaceId}: the network ignores its input`);
+  }
+  const description: ModelDescription = { kind: 'genotype', space: spaceId, genotype: instance.format(g), options };
+  if (searchId !== undefined) description.searchId = searchId;
+  return { ir: instance.decode(g), description };
+}
+
+/** Resolve a model spec into a network for `ctx` (input shape [H, W, C], classes). */
+export function resolveModel(kernel: Pick<Kernel, 'registry' | 'optionsOf'>, spec: ModelSpec, ctx: SpaceContext, pick?: SearchPick): ResolvedModel {
+  switch (spec.kind) {
+    case 'model':
+      return { ir: getModelSource(spec.model).build(ctx), description: { kind: 'model', model: spec.model } };
+    case 'genotype':
+      return fromGenotype(kernel, spec.space, spec.genotype, { channels: spec.channels, blocks: spec.blocks }, ctx);
+    case 'run': {
+      const p = pick ?? readSearchPick(spec.storePath, spec.searchId);
+      return fromGenotype(kernel, p.space, p.genotype, { channels: spec.channels ?? p.channels, blocks: p.blocks }, ctx, p.searchId);
+    }
+  }
+}

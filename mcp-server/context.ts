@@ -1,0 +1,44 @@
+import path from 'node:path';
+import type { Kernel } from '../core/kernel/index.js';
+import type { Settings } from '../core/kernel/settings.js';
+import { PathGuard } from './paths.js';
+import type { DetachedProcess } from './detached.js';
+
+/**
+ * What every tool and resource of one server process shares: the booted kernel, where things live, the
+ * path guard, and the processes this server started (so a search whose process died before it could
+ * record anything is explained instead of staying "queued" forever). One context serves every session.
+ */
+export interface McpContext {
+  kernel: Kernel;
+  settings: Settings;
+  guard: PathGuard;
+  /**
+   * Global flags the spawned `mstf` processes get so they boot like this server: the same plugins,
+   * backend and data directory. The run store is passed per command.
+   */
+  childFlags: string[];
+  /** Processes started by start_search / start_training, by search or training id. */
+  processes: Map<string, DetachedProcess>;
+  /** Diagnostics go to stderr: in stdio mode stdout carries only protocol messages. */
+  log(line: string): void;
+  /** `<workspace>/.mstf`: logs and trainings. */
+  stateDir: string;
+}
+
+export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; log?: (line: string) => void }): McpContext {
+  const { kernel } = opts;
+  const settings = kernel.settings;
+  const childFlags = ['--data-dir', settings.dataDir];
+  for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', path.isAbsolute(p) || !p.startsWith('.') ? p : path.resolve(settings.cwd, p));
+  if (settings.backend) childFlags.push('--backend', settings.backend);
+  return {
+    kernel,
+    settings,
+    guard: new PathGuard(settings.cwd, settings.dataDir),
+    childFlags,
+    processes: new Map(),
+    log: opts.log ?? ((line) => process.stderr.write(`mstf mcp: ${line}\n`)),
+    stateDir: path.join(settings.cwd, '.mstf'),
+  };
+}

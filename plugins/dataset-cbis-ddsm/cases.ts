@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MstfError } from '../../core/errors.js';
+import { csvRecords } from './csv.js';
+
+export type AbnormalityType = 'mass' | 'calc';
+export type OfficialSplit = 'train' | 'test';
+
+/** The four official CBIS-DDSM description files. */
+export const CSV_FILES: Record<AbnormalityType, Record<OfficialSplit, string>> = {
+  mass: { train: 'mass_case_description_train_set.csv', test: 'mass_case_description_test_set.csv' },
+  calc: { train: 'calc_case_description_train_set.csv', test: 'calc_case_description_test_set.csv' },
+};
+
+const REQUIRED_COLUMNS = [
+  'patient_id',
+  'left or right breast',
+  'image view',
+  'abnormality id',
+  'abnormality type',
+  'pathology',
+  'image file path',
+  'ROI mask file path',
+];
+
+export interface Abnormality {
+  id: string;
+  type: AbnormalityType;
+  pathology: 'MALIGNANT' | 'BENIGN' | 'BENIGN_WITHOUT_CALLBACK';
+  roiMaskPath: string;
+  croppedPath: string;
+}
+
+/** One full mammogram (one DICOM) with all abnormalities annotated on it. */
+export interface CbisImage {
+  /** The image's folder name, e.g. "Mass-Training_P_00001_LEFT_CC"; unique per image. */
+  key: string;
+  patientId: string;
+  breast: string;
+  view: string;
+  density: string;
+  type: AbnormalityType;
+  split: OfficialSplit;
+  imagePath: string;
+  abnormalities: Abnormality[];
+  /** 1 if any abnormality on the image is MALIGNANT, else 0 (BENIGN, BENIGN_WITHOUT_CALLBACK). */
+  label: 0 | 1;
+}
+
+/** CSV paths use '/', sometimes '\', and sometimes end with a stray newline or quote. */
+export function cleanCsvPath(p: string): string {
+  return p.replace(/["\r\n]/g, '').trim().replace(/\\/g, '/').replace(/^\/+/, '');
+}
+
+/** The first path component: in CBIS-DDSM, the folder that holds one series (one image). */
+export function firstComponent(p: string): string {
+  return cleanCsvPath(p).split('/')[0]!;
+}
+
+/** Find a description CSV under root (or root/CBIS-DDSM, root/csv). */
+export function findCsv(root: string, name: string): string | undefined {
+  for (const dir of [root, path.join(root, 'CBIS-DDSM'), path.join(root, 'csv')]) {
+    const f = path.join(dir, name);
+    if (fs.existsSync(f)) return f;
+  }
+  return undefined;
+}
+
+/**
+ * Read the description CSVs of the chosen abnormality types for one official split and group their
+ * rows (one per abnormality) into images.
+ */
+export function readCases(root: string, types: AbnormalityType[], split: OfficialSplit): CbisImage[] {
+  const images = new Map<string, CbisImage>();
+  for (const type of types) {
+    const name = CSV_FILES[type][split];
+    const file = findCsv(root, name);
+    if (!file) {
+      throw new MstfError(
+        'DATA_NOT_FOUND',
+        `cbis-ddsm: ${name} is not in ${root}: download CBIS-DDSM (images and the description CSVs) from TCIA, https://www.cancerimagingarchive.net/collection/cbis-ddsm/, and set the dataset's root (option "root" or env MSTF_CBIS_DDSM_ROOT)`,
+      );
+    }
+    const records = csvRecords(fs.readFileSync(file, 'utf8'), file, REQUIRED_COLUMNS);
+    records.forEach((r, i) => {
+      const where = `${file} row ${i + 2}`;
+      const pathology = r['pathology']!.toUpperCase();
+      if (pathology !== 'MALIGNANT' && pathology !== 'BENIGN' && pathology !== 'BENIGN_WITHOUT_CALLBACK') {
+        throw new MstfError('DATA_CORRUPT', `${where}: pathology "${r['pathology']}" is not MALIGNANT, BENIGN or BENIGN_WITHOUT_CALLBACK`);
+      }
+      const imagePath = cleanCsvPath(r['image_file_path']!);
+      if (!imagePath) throw new MstfError('DATA_CORRUPT', `${where}: empty image file path`);
+      const key = firstComponent(imagePath);
+      let img = images.get(key);
+      if (!img) {
+        img = {
+          key,
+          patientId: r['patient_id']!,
+          breast: r['left_or_right_breast']!,
+          view: r['image_view']!,
+          density: r['breast_density'] ?? '',
+          type,
+          split,
+          imagePath,
+          abnormalities: [],
+          label: 0,
+        };
+        images.set(key, img);
+      }
+      img.abnormalities.push({
+        id: r['abnormality_id']!,
+        type,
+        pathology,
+        roiMaskPath: cleanCsvPath(r['roi_mask_file_path']!),
+        croppedPath: cleanCsvPath(r['cropped_image_file_path'] ?? ''),
+      });
+      if (pathology === 'MALIGNANT') img.label = 1;
+    });
+  }
+  // A stable order (CSV order differs between releases): by key.
+  return [...images.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

@@ -1,0 +1,226 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { DataLocation, Dataset, DatasetInfo, Split, SplitData } from '../../core/contracts/dataset.js';
+import { MstfError } from '../../core/errors.js';
+import { zodLine } from '../../core/kernel/loader.js';
+import { Rng } from '../../core/util/rng.js';
+import { resizeImage } from '../../core/data/resize.js';
+import type { DatasetStorage, LocalFile } from '../../core/data/storage.js';
+import { CSV_FILES, findCsv, readCases, type AbnormalityType, type CbisImage } from './cases.js';
+import { decodeDicom } from './dicom.js';
+import { resolveImage, resolveMask } from './resolve.js';
+
+export const cbisOptionsSchema = z.object({
+  /** Folder with the four description CSVs and the DICOM tree (default: env MSTF_CBIS_DDSM_ROOT, else <data dir>/cbis-ddsm). */
+  root: z.string().optional(),
+  /** Square image size: 224 for search (paper), 800 for evaluation (paper). */
+  size: z.number().int().min(8).max(2048).default(224),
+  abnormality: z.enum(['mass', 'calc', 'both']).default('both'),
+  /** Fraction of the training patients held out as the val split. */
+  valFraction: z.number().min(0).max(0.5).default(0.1),
+  /** Seed of the train/val patient split. */
+  seed: z.number().int().default(0),
+});
+export type CbisOptions = z.infer<typeof cbisOptionsSchema>;
+export type CbisLoadOptions = Partial<CbisOptions> & { onProgress?: (done: number, total: number) => void };
+
+export const ROOT_ENV = 'MSTF_CBIS_DDSM_ROOT';
+
+/** The paper's lesion-size subsets (Sec. IV-D, Table VI): proportion of lesion area in the image. */
+export type LesionSize = 'large' | 'medium' | 'small';
+
+/** large > 0.01, medium 0.001..0.01 (both ends included), small < 0.001. */
+export function lesionSizeOf(proportion: number): LesionSize {
+  if (proportion > 0.01) return 'large';
+  if (proportion >= 0.001) return 'medium';
+  return 'small';
+}
+
+/** A CBIS-DDSM split: SplitData plus, per image, its id, abnormality type and lesion proportion. */
+export interface CbisSplitData extends SplitData {
+  ids: string[];
+  patientIds: string[];
+  types: AbnormalityType[];
+  /** Largest ROI-mask area / mask area over the image's abnormalities. */
+  lesionProportion: Float64Array;
+  lesionSize: LesionSize[];
+}
+
+const LABELS = ['benign', 'malignant'];
+
+/**
+ * CBIS-DDSM (Lee et al. 2017) as a binary task, malignant vs benign, one label per full mammogram.
+ * Images are decoded from DICOM, mapped to 8-bit grayscale, resized to size x size and cached under
+ * <data dir>/cbis-ddsm-cache so later loads never decode DICOM again.
+ */
+export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
+  readonly kind = 'dataset' as const;
+  readonly id = 'cbis-ddsm';
+  readonly description = 'CBIS-DDSM mammography, malignant vs benign (DICOM + official CSVs from TCIA)';
+  readonly optionsSchema = cbisOptionsSchema;
+  readonly info: DatasetInfo = {
+    id: 'cbis-ddsm',
+    task: 'binary-class',
+    classes: 2,
+    labelNames: LABELS,
+    channels: 1,
+    // The paper's image counts; val is carved out of train at load time (valFraction of its patients).
+    splits: { train: 2489, val: 0, test: 645 },
+    sizes: [224, 800],
+    description: this.description,
+    license: 'CC BY 3.0 (TCIA)',
+  };
+
+  rootOf(loc: DataLocation, opts: CbisLoadOptions = {}): string {
+    return path.resolve(opts.root ?? process.env[ROOT_ENV] ?? path.join(loc.dataDir, 'cbis-ddsm'));
+  }
+
+  cacheDir(loc: DataLocation): string {
+    return path.join(loc.dataDir, 'cbis-ddsm-cache');
+  }
+
+  locate(loc: DataLocation, size: number): LocalFile | undefined {
+    const root = this.rootOf(loc);
+    const csv = findCsv(root, CSV_FILES.mass.train) ?? findCsv(root, CSV_FILES.calc.train);
+    return csv ? { size, path: root, embedded: false } : undefined;
+  }
+
+  remote(): { manual: string } {
+    return {
+      manual:
+        'download it from TCIA with the NBIA Data Retriever (https://www.cancerimagingarchive.net/collection/cbis-ddsm/), with the four *_case_description_*.csv files, then set the root option or MSTF_CBIS_DDSM_ROOT',
+    };
+  }
+
+  fetchPath(loc: DataLocation): string {
+    return this.rootOf(loc);
+  }
+
+  details(): Record<string, unknown> {
+    return {
+      labels: { '0': 'benign (BENIGN, BENIGN_WITHOUT_CALLBACK)', '1': 'malignant (any abnormality on the image MALIGNANT)' },
+      csvFiles: [...Object.values(CSV_FILES.mass), ...Object.values(CSV_FILES.calc)],
+      lesionSizes: 'large > 0.01, medium 0.001..0.01, small < 0.001 (largest ROI mask area / image area)',
+      val: 'valFraction (default 0.1) of the training patients, seeded',
+      citation: 'Lee et al., "A curated mammography data set for use in computer-aided detection and diagnosis research", Scientific Data 4:170177 (2017)',
+    };
+  }
+
+  isPresent(loc: DataLocation): boolean {
+    return this.locate(loc, 224) !== undefined;
+  }
+
+  normalise(images: Uint8Array): Float32Array {
+    // Same recipe as MedMNIST (x/255 - 0.5) / 0.5, so both datasets feed networks in [-1, 1].
+    const out = new Float32Array(images.length);
+    for (let i = 0; i < images.length; i++) out[i] = images[i]! / 127.5 - 1;
+    return out;
+  }
+
+  async load(split: Split, loc: DataLocation, opts: CbisLoadOptions = {}): Promise<CbisSplitData> {
+    const parsed = cbisOptionsSchema.safeParse(stripUndefined({ ...opts, onProgress: undefined }));
+    if (!parsed.success) throw new MstfError('INVALID_ARGUMENT', `cbis-ddsm: invalid options (${zodLine(parsed.error)})`);
+    const o = parsed.data;
+    if (split !== 'train' && split !== 'val' && split !== 'test') {
+      throw new MstfError('INVALID_ARGUMENT', `unknown split "${String(split)}" (train, val, test)`);
+    }
+    const root = this.rootOf(loc, o);
+    const types: AbnormalityType[] = o.abnormality === 'both' ? ['mass', 'calc'] : [o.abnormality];
+    let images = readCases(root, types, split === 'test' ? 'test' : 'train');
+    if (split !== 'test') {
+      const val = valPatients(images, o.valFraction, o.seed);
+      images = images.filter((im) => val.has(im.patientId) === (split === 'val'));
+    }
+    const n = images.length;
+    const per = o.size * o.size;
+    const out: CbisSplitData = {
+      images: new Uint8Array(n * per),
+      shape: [n, o.size, o.size, 1],
+      labels: new Int32Array(n),
+      labelWidth: 1,
+      ids: [],
+      patientIds: [],
+      types: [],
+      lesionProportion: new Float64Array(n),
+      lesionSize: [],
+    };
+    const cache = this.cacheDir(loc);
+    for (let i = 0; i < n; i++) {
+      const im = images[i]!;
+      out.images.set(cachedImage(cache, root, im, o.size), i * per);
+      out.labels[i] = im.label;
+      out.ids.push(im.key);
+      out.patientIds.push(im.patientId);
+      out.types.push(im.type);
+      const p = Math.max(...im.abnormalities.map((a) => cachedProportion(cache, root, a.roiMaskPath)));
+      out.lesionProportion[i] = p;
+      out.lesionSize.push(lesionSizeOf(p));
+      opts.onProgress?.(i + 1, n);
+    }
+    return out;
+  }
+}
+
+/**
+ * The val patients: `fraction` of the training split's distinct patients (rounded, at least one when
+ * fraction > 0 and there are two or more), drawn with a seeded shuffle of the sorted patient ids. Splitting
+ * by patient keeps both views of a breast on the same side.
+ */
+export function valPatients(images: CbisImage[], fraction: number, seed: number): Set<string> {
+  const patients = [...new Set(images.map((im) => im.patientId))].sort();
+  if (fraction <= 0 || patients.length < 2) return new Set();
+  const count = Math.min(patients.length - 1, Math.max(1, Math.round(fraction * patients.length)));
+  return new Set(new Rng(seed).shuffle(patients).slice(0, count));
+}
+
+function safeName(key: string): string {
+  // Folder names are already safe; hash anything odd so cache names stay plain.
+  return /^[A-Za-z0-9._-]+$/.test(key) ? key : crypto.createHash('sha1').update(key).digest('hex');
+}
+
+/** Write then rename, so an interrupted run never leaves a half cache entry. */
+function writeAtomic(file: string, data: Uint8Array | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function cachedImage(cacheDir: string, root: string, im: CbisImage, size: number): Uint8Array {
+  const file = path.join(cacheDir, `img-${size}`, `${safeName(im.key)}.u8`);
+  try {
+    const buf = fs.readFileSync(file);
+    if (buf.length === size * size) return buf;
+  } catch {
+    // not cached yet
+  }
+  const src = resolveImage(root, im.imagePath);
+  const g = decodeDicom(src);
+  const small = resizeImage({ data: g.pixels, height: g.rows, width: g.cols, channels: 1 }, size, size).data;
+  writeAtomic(file, small);
+  return small;
+}
+
+function cachedProportion(cacheDir: string, root: string, roiPath: string): number {
+  const key = roiPath.split('/')[0]!;
+  const file = path.join(cacheDir, 'roi', `${safeName(key)}.txt`);
+  try {
+    const v = Number(fs.readFileSync(file, 'utf8'));
+    if (Number.isFinite(v)) return v;
+  } catch {
+    // not cached yet
+  }
+  const mask = decodeDicom(resolveMask(root, roiPath));
+  // Lesion pixels: the upper half of the mask's 8-bit range (255 in CBIS-DDSM's 0/255 masks).
+  let count = 0;
+  for (let i = 0; i < mask.pixels.length; i++) if (mask.pixels[i]! >= 128) count++;
+  const p = count / mask.pixels.length;
+  writeAtomic(file, String(p));
+  return p;
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,228 @@
+/**
+ * Test-only writers for the formats the data layer reads: a minimal zip (stored or deflate members, any
+ * order), minimal DICOM Part 10 files, and a small CBIS-DDSM tree (CSVs + DICOMs in the TCIA layout).
+ * They are written from the format specifications, independently of the readers under test.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 8 }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const body = m.method === 8 ? zlib.deflateRawSync(m.data) : Buffer.from(m.data);
+    const name = Buffer.from(m.name, 'utf8');
+    const crc = zlib.crc32(m.data) >>> 0;
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(m.method, 8);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(body.length, 18);
+    lh.writeUInt32LE(m.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    locals.push(lh, name, body);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(m.method, 10);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(m.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    centrals.push(ch, name);
+    offset += 30 + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(members.length, 8);
+  eocd.writeUInt16LE(members.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}
+
+/** A .npy v1.0/v2.0 file with a hand-written header. */
+export function npyBytes(descr: string, shape: number[], data: ArrayBufferView, opts: { version?: 1 | 2; fortran?: boolean } = {}): Buffer {
+  const version = opts.version ?? 1;
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': ${opts.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const pre = version === 1 ? 10 : 12;
+  header += ' '.repeat((64 - ((pre + header.length + 1) % 64)) % 64) + '\n';
+  const head = Buffer.alloc(pre);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(head);
+  if (version === 1) head.writeUInt16LE(header.length, 8);
+  else head.writeUInt32LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+// ---------------------------------------------------------------- DICOM
+
+function el(group: number, element: number, vr: string, value: Buffer): Buffer {
+  let v = value;
+  if (v.length % 2 === 1) v = Buffer.concat([v, Buffer.from([vr === 'UI' || vr === 'OB' ? 0 : 0x20])]);
+  const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(vr);
+  const h = Buffer.alloc(long ? 12 : 8);
+  h.writeUInt16LE(group, 0);
+  h.writeUInt16LE(element, 2);
+  h.write(vr, 4, 'latin1');
+  if (long) h.writeUInt32LE(v.length, 8);
+  else h.writeUInt16LE(v.length, 6);
+  return Buffer.concat([h, v]);
+}
+const us = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(n);
+  return b;
+};
+const str = (s: string) => Buffer.from(s, 'latin1');
+
+export interface DicomSpec {
+  rows: number;
+  cols: number;
+  bits: 8 | 16;
+  pixels: ArrayLike<number>;
+  photometric?: 'MONOCHROME1' | 'MONOCHROME2';
+  transferSyntax?: string;
+}
+
+/** DICOM Part 10: preamble, DICM, explicit-VR-LE meta group, then an explicit-VR-LE image dataset. */
+export function dicomBytes(s: DicomSpec): Buffer {
+  const ts = s.transferSyntax ?? '1.2.840.10008.1.2.1';
+  const metaBody = Buffer.concat([
+    el(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
+    el(0x0002, 0x0002, 'UI', str('1.2.840.10008.5.1.4.1.1.1.2')),
+    el(0x0002, 0x0003, 'UI', str('1.2.3.4.5.6.7')),
+    el(0x0002, 0x0010, 'UI', str(ts)),
+  ]);
+  const groupLen = Buffer.alloc(4);
+  groupLen.writeUInt32LE(metaBody.length);
+  const meta = Buffer.concat([el(0x0002, 0x0000, 'UL', groupLen), metaBody]);
+  const n = s.rows * s.cols;
+  const pix = Buffer.alloc(n * (s.bits / 8));
+  for (let i = 0; i < n; i++) {
+    if (s.bits === 8) pix.writeUInt8(s.pixels[i]!, i);
+    else pix.writeUInt16LE(s.pixels[i]!, i * 2);
+  }
+  const data = Buffer.concat([
+    el(0x0028, 0x0002, 'US', us(1)),
+    el(0x0028, 0x0004, 'CS', str(s.photometric ?? 'MONOCHROME2')),
+    el(0x0028, 0x0010, 'US', us(s.rows)),
+    el(0x0028, 0x0011, 'US', us(s.cols)),
+    el(0x0028, 0x0100, 'US', us(s.bits)),
+    el(0x0028, 0x0101, 'US', us(s.bits)),
+    el(0x0028, 0x0102, 'US', us(s.bits - 1)),
+    el(0x0028, 0x0103, 'US', us(0)),
+    el(0x7fe0, 0x0010, s.bits === 8 ? 'OB' : 'OW', pix),
+  ]);
+  return Buffer.concat([Buffer.alloc(128), str('DICM'), meta, data]);
+}
+
+// ---------------------------------------------------------------- CBIS-DDSM tree
+
+export const FULL_ROWS = 60;
+export const FULL_COLS = 40;
+
+/** A full mammogram: left half `left`, right half `right` (16-bit). */
+export function halfImage(left: number, right: number): number[] {
+  const px: number[] = [];
+  for (let y = 0; y < FULL_ROWS; y++) for (let x = 0; x < FULL_COLS; x++) px.push(x < FULL_COLS / 2 ? left : right);
+  return px;
+}
+
+/** A 0/255 mask with `count` lesion pixels (a block from the top-left, row by row). */
+export function maskWith(count: number): number[] {
+  const px = new Array<number>(FULL_ROWS * FULL_COLS).fill(0);
+  for (let i = 0; i < count; i++) px[i] = 255;
+  return px;
+}
+
+export interface FixtureAbnormality {
+  pathology: 'MALIGNANT' | 'BENIGN' | 'BENIGN_WITHOUT_CALLBACK';
+  lesionPixels: number;
+}
+
+export interface FixtureImage {
+  type: 'mass' | 'calc';
+  split: 'train' | 'test';
+  patient: string; // e.g. P_00001
+  breast: 'LEFT' | 'RIGHT';
+  view: 'CC' | 'MLO';
+  photometric?: 'MONOCHROME1' | 'MONOCHROME2';
+  abnormalities: FixtureAbnormality[];
+  /** Put the DICOMs exactly at the CSV paths instead of the TCIA downloader layout. */
+  csvLayout?: boolean;
+  /** In the ROI folder, write the mask as 1-1.dcm (else the cropped patch is 1-1 and the mask 1-2). */
+  maskFirst?: boolean;
+}
+
+function folderName(im: FixtureImage): string {
+  const kind = im.type === 'mass' ? 'Mass' : 'Calc';
+  const split = im.split === 'train' ? 'Training' : 'Test';
+  return `${kind}-${split}_${im.patient}_${im.breast}_${im.view}`;
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Write CSVs (official columns; mass files say "breast_density", calc files "breast density") and
+ * DICOMs. Full image: left half 1000, right half 3000. Returns the folder names.
+ */
+export function writeCbisFixture(root: string, images: FixtureImage[]): void {
+  const rows: Record<string, string[]> = {};
+  const uid = (k: string) => `1.3.6.1.4.1.9590.100.1.2.${k}`;
+  let counter = 100;
+  for (const im of images) {
+    const folder = folderName(im);
+    const csvImagePath = `${folder}/${uid(String(counter++))}/${uid(String(counter++))}/000000.dcm`;
+    const full = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 16, pixels: halfImage(1000, 3000), photometric: im.photometric });
+    const fullFile = im.csvLayout
+      ? path.join(root, csvImagePath)
+      : path.join(root, 'CBIS-DDSM', folder, `07-20-2016-DDSM-${counter}`, `1.000000-full mammogram images-${counter}`, '1-1.dcm');
+    fs.mkdirSync(path.dirname(fullFile), { recursive: true });
+    fs.writeFileSync(fullFile, full);
+    im.abnormalities.forEach((a, k) => {
+      const roiFolder = `${folder}_${k + 1}`;
+      const series = `${roiFolder}/${uid(String(counter++))}/${uid(String(counter++))}`;
+      const csvMask = `${series}/000001.dcm`;
+      const csvCrop = `${series}/000000.dcm`;
+      const mask = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 8, pixels: maskWith(a.lesionPixels) });
+      const crop = dicomBytes({ rows: 6, cols: 5, bits: 16, pixels: new Array(30).fill(2000) });
+      if (im.csvLayout) {
+        fs.mkdirSync(path.join(root, series), { recursive: true });
+        fs.writeFileSync(path.join(root, csvMask), mask);
+        fs.writeFileSync(path.join(root, csvCrop), crop);
+      } else {
+        const dir = path.join(root, 'CBIS-DDSM', roiFolder, `07-21-2016-DDSM-${counter}`, `1.000000-ROI mask images-${counter}`);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, im.maskFirst ? '1-1.dcm' : '1-2.dcm'), mask);
+        fs.writeFileSync(path.join(dir, im.maskFirst ? '1-2.dcm' : '1-1.dcm'), crop);
+      }
+      const file = `${im.type}_case_description_${im.split}_set.csv`;
+      const density = '2';
+      const common = [im.patient, density, im.breast, im.view, String(k + 1), im.type === 'mass' ? 'mass' : 'calcification'];
+      const specific = im.type === 'mass' ? ['OVAL', 'CIRCUMSCRIBED'] : ['PLEOMORPHIC', 'CLUSTERED'];
+      // The real CSVs end some path fields with a newline inside the quotes: keep that quirk.
+      const row = [...common, ...specific, '4', a.pathology, '3', csvImagePath, csvCrop, `${csvMask}\n`];
+      (rows[file] ??= []).push(row.map(csvField).join(','));
+    });
+  }
+  const massHeader =
+    'patient_id,breast_density,left or right breast,image view,abnormality id,abnormality type,mass shape,mass margins,assessment,pathology,subtlety,image file path,cropped image file path,ROI mask file path';
+  const calcHeader =
+    'patient_id,breast density,left or right breast,image view,abnormality id,abnormality type,calc type,calc distribution,assessment,pathology,subtlety,image file path,cropped image file path,ROI mask file path';
+  for (const type of ['mass', 'calc'] as const) {
+    for (const split of ['train', 'test'] as const) {
+      const file = `${type}_case_description_${split}_set.csv`;
+      const header = type === 'mass' ? massHeader : calcHeader;
+      fs.writeFileSync(path.join(root, file), [header, ...(rows[file] ?? [])].join('\r\n') + '\r\n');
+    }
+  }
+}

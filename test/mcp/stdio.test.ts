@@ -1,0 +1,142 @@
+/**
+ * The MCP server end to end over stdio: the SDK's own Client spawns the built `node bin/run.js mcp` in a
+ * temporary workspace and drives the whole flow.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, call, callOk, connectStdio, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
+import {
+  badArgumentsAreOneLineErrors,
+  cancelStopsARunningSearch,
+  listsEveryTool,
+  searchCompletesAndMatchesCli,
+  TINY,
+} from './flow.js';
+
+describe('mstf mcp over stdio', () => {
+  let ws: Workspace;
+  let conn: Connected;
+  let searchId: string;
+
+  beforeAll(async () => {
+    assertBuilt();
+    ws = makeWorkspace();
+    conn = await connectStdio(ws);
+  });
+
+  afterAll(async () => {
+    await conn?.close();
+    await stopStarted();
+    ws?.cleanup();
+  });
+
+  it('lists every tool with input and output schemas', async () => {
+    await listsEveryTool(conn.client);
+  });
+
+  it('starts a tiny search that completes in its own process; results equal `runs show --json`', async () => {
+    searchId = await searchCompletesAndMatchesCli(conn.client, ws);
+  });
+
+  it('score_architecture reproduces the raw scores the search recorded, with a progress notification per indicator', async () => {
+    const { selected } = await callOk(conn.client, 'get_selected_architecture', { searchId });
+    const progress: { progress: number; total?: number }[] = [];
+    const r = await conn.client.callTool(
+      {
+        name: 'score_architecture',
+        arguments: {
+          genotype: selected.genotype,
+          dataset: TINY.dataset,
+          channels: TINY.channels,
+          batchSize: TINY.batchSize,
+          seed: TINY.seed,
+        },
+      },
+      undefined,
+      { onprogress: (p) => progress.push(p) },
+    );
+    expect(r.isError).toBeFalsy();
+    const scored = r.structuredContent as { scores: Record<string, number>; hash: string; flops: number; params: number };
+    // The search scored this genotype in another process: same batch, same initialisation, same numbers.
+    expect(scored.hash).toBe(selected.hash);
+    expect(scored.scores.jacob_cov).toBeCloseTo(selected.scores.jacob_cov, 6);
+    expect(scored.scores.synflow).toBeCloseTo(selected.scores.synflow, 6);
+    expect(scored.flops).toBe(selected.flops);
+    expect(scored.params).toBe(selected.params);
+    // One notification as each of the 2 indicators starts: progress = indicators done so far.
+    expect(progress, JSON.stringify(progress)).toHaveLength(2);
+    expect(progress.map((p) => p.progress)).toEqual([0, 1]);
+    expect(progress.every((p) => p.total === 2)).toBe(true);
+  });
+
+  it('describe_architecture gives the FLOPs and params the search recorded for the same genotype', async () => {
+    const { selected } = await callOk(conn.client, 'get_selected_architecture', { searchId });
+    const d = await callOk(conn.client, 'describe_architecture', {
+      genotype: selected.genotype,
+      dataset: TINY.dataset,
+      channels: TINY.channels,
+    });
+    expect(d.genotype).toBe(selected.genotype);
+    expect(d.hash).toBe(selected.hash);
+    expect(d.flops).toBe(selected.flops);
+    expect(d.params).toBe(selected.params);
+    expect(d.inputShape).toEqual([28, 28, 1]);
+    // The layers add up to the totals.
+    expect(d.layers.reduce((s: number, l: { params: number }) => s + l.params, 0)).toBe(d.params);
+    expect(d.genes.length).toBe(42);
+  });
+
+  it('start_training trains the selected architecture in the background; get_training_status reads its status.json', async () => {
+    const refused = await call(conn.client, 'start_training', { searchId, epochs: 1, predictions: '../elsewhere.csv' });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/^predictions: \.\.\/elsewhere\.csv is outside the workspace/);
+    const unknown = await call(conn.client, 'start_training', { searchId: 'no-such-search', epochs: 1 });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/no-such-search/);
+
+    const started = await callOk(conn.client, 'start_training', {
+      searchId,
+      epochs: 1,
+      batchSize: 32,
+      maxTrain: 64,
+      maxEval: 24,
+      predictions: 'preds.csv',
+    });
+    expect(started.state).toBe('starting');
+    expect(started.outDir).toBe(path.join(ws.dir, '.mstf', 'trainings', started.trainingId));
+    let s: any;
+    for (const deadline = Date.now() + 100_000; ; ) {
+      s = await callOk(conn.client, 'get_training_status', { trainingId: started.trainingId });
+      if (s.state === 'completed' || s.state === 'failed') break;
+      if (Date.now() > deadline) throw new Error(`training still ${s.state}`);
+      await sleep(300);
+    }
+    expect(s.error).toBeNull();
+    expect(s.state).toBe('completed');
+    // The same numbers as the status.json the training wrote.
+    const file = JSON.parse(fs.readFileSync(path.join(started.outDir, 'status.json'), 'utf8'));
+    expect(s.epoch).toBe(1);
+    expect(s.epochs).toBe(1);
+    expect(s.metrics).toEqual(file.metrics);
+    expect(s.bestValAuc).toBe(file.bestValAuc);
+    expect(s.alive).toBe(false);
+    // One CSV row per evaluated test image, in the workspace.
+    const rows = fs.readFileSync(path.join(ws.dir, 'preds.csv'), 'utf8').trim().split('\n');
+    expect(rows.length).toBe(1 + 24);
+  });
+
+  it('cancel_search stops a running search and is idempotent', async () => {
+    await cancelStopsARunningSearch(conn.client);
+  });
+
+  it('refuses bad arguments with one clear line and keeps serving', async () => {
+    await badArgumentsAreOneLineErrors(conn.client);
+  });
+
+  it('writes nothing but protocol messages on stdout', () => {
+    // Every server line reached the client as JSON-RPC (it would have failed to parse otherwise);
+    // diagnostics went to stderr.
+    expect(conn.stderr()).toMatch(/mstf mcp: serving on stdio/);
+  });
+});
