@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 8 }[]): Buffer {
+/** `zip64`: write the central directory the zip64 way (saturated 32-bit fields, 0x0001 extra, zip64 EOCD + locator). */
+export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 8 }[], opts: { zip64?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -26,25 +27,56 @@ export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 
     locals.push(lh, name, body);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(45, 4);
+    ch.writeUInt16LE(45, 6);
     ch.writeUInt16LE(m.method, 10);
     ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(m.data.length, 24);
+    const sat = 0xffffffff;
+    ch.writeUInt32LE(opts.zip64 ? sat : body.length, 20);
+    ch.writeUInt32LE(opts.zip64 ? sat : m.data.length, 24);
     ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    centrals.push(ch, name);
+    ch.writeUInt32LE(opts.zip64 ? sat : offset, 42);
+    if (opts.zip64) {
+      // Extra 0x0001: uncompressed, compressed, local header offset (the order the spec fixes).
+      const extra = Buffer.alloc(4 + 24);
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(24, 2);
+      extra.writeBigUInt64LE(BigInt(m.data.length), 4);
+      extra.writeBigUInt64LE(BigInt(body.length), 12);
+      extra.writeBigUInt64LE(BigInt(offset), 20);
+      ch.writeUInt16LE(extra.length, 30);
+      centrals.push(ch, name, extra);
+    } else centrals.push(ch, name);
     offset += 30 + name.length + body.length;
   }
   const cd = Buffer.concat(centrals);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(members.length, 8);
-  eocd.writeUInt16LE(members.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
+  if (!opts.zip64) {
+    eocd.writeUInt16LE(members.length, 8);
+    eocd.writeUInt16LE(members.length, 10);
+    eocd.writeUInt32LE(cd.length, 12);
+    eocd.writeUInt32LE(offset, 16);
+    return Buffer.concat([...locals, cd, eocd]);
+  }
+  eocd.writeUInt16LE(0xffff, 8);
+  eocd.writeUInt16LE(0xffff, 10);
+  eocd.writeUInt32LE(0xffffffff, 12);
+  eocd.writeUInt32LE(0xffffffff, 16);
+  const rec = Buffer.alloc(56);
+  rec.writeUInt32LE(0x06064b50, 0);
+  rec.writeBigUInt64LE(44n, 4);
+  rec.writeUInt16LE(45, 12);
+  rec.writeUInt16LE(45, 14);
+  rec.writeBigUInt64LE(BigInt(members.length), 24);
+  rec.writeBigUInt64LE(BigInt(members.length), 32);
+  rec.writeBigUInt64LE(BigInt(cd.length), 40);
+  rec.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  return Buffer.concat([...locals, cd, rec, locator, eocd]);
 }
 
 /** A .npy v1.0/v2.0 file with a hand-written header. */

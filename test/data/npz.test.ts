@@ -91,6 +91,22 @@ describe('npz/npy format handling', () => {
     expect(() => toInt32(a.b!, 'b')).toThrow(/1.5 at index 0 is not a 32-bit integer/);
   });
 
+  it('zip64 central directory (numpy writes it for members over 4 GiB)', () => {
+    const labels = Uint8Array.from([0, 1, 1, 0, 1]);
+    const zip = writeZip(
+      [
+        { name: 'x.npy', data: npyBytes('|u1', [5], labels), method: 8 },
+        { name: 'y.npy', data: npyBytes('<i4', [2], Int32Array.from([42, -1])), method: 0 },
+      ],
+      { zip64: true },
+    );
+    const file = path.join(tmp, 'zip64.npz');
+    fs.writeFileSync(file, zip);
+    const a = readNpz(file);
+    expect([...a.x!.data]).toEqual([0, 1, 1, 0, 1]);
+    expect([...a.y!.data]).toEqual([42, -1]);
+  });
+
   it('encodeNpy round-trips through parseNpy', () => {
     const data = Int32Array.from([1, -2, 3, -4, 5, -6]);
     const back = parseNpy(encodeNpy('i4', [2, 3], data), 'x');

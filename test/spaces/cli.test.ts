@@ -2,36 +2,19 @@
  * `mstf arch show|draw` end to end through the built CLI (dist/, built by `npm test`'s pretest or
  * `npx tsc -p .`).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { allElements, parseXml } from './xml.js';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'run.js');
 const BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|';
 const MSTF_G = '1,0,6,1,6,2,6,2,3,1,3,3,3,1,0,0,7,0,2,1,1,2,1,1,4,3,0,1,1,0,1,1,0,2,7,3,2,2,5,4,5,4';
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'mstf-arch-'));
+const mstf = (...args: string[]) => runCli(args, { cwd });
 
-async function mstf(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'commands', 'arch', 'show.js'))) {
-    throw new Error('dist/ is not built: run `npx tsc -p .` first (npm test does it in pretest)');
-  }
-});
+afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
 describe('mstf arch show', () => {
   it('--json for an NB201 cell string: {space, genotype, hash, flops, params} with the benchmark count', async () => {
