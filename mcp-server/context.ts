@@ -30,7 +30,8 @@ export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; l
   const { kernel } = opts;
   const settings = kernel.settings;
   const childFlags = ['--data-dir', settings.dataDir];
-  for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', path.isAbsolute(p) || !p.startsWith('.') ? p : path.resolve(settings.cwd, p));
+  // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
+  for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
   if (settings.backend) childFlags.push('--backend', settings.backend);
   return {
     kernel,

@@ -53,9 +53,9 @@ export type SearchEvent = CandidateEvent | GenerationEvent | DoneEvent;
 
 /** One member of the final Pareto front, as `runs show` and MCP get_pareto_front return it. */
 export interface ParetoMember extends SelectedArchitecture {
-  /** Objectives (minimised) over the last generation's pool. */
+  /** Objectives (minimised), normalised over the final population. */
   objectives: number[];
-  /** Normalised indicator (and FLOPs) values over the last generation's pool. */
+  /** Normalised indicator (and FLOPs) values over the final population. */
   normalised: Record<string, number>;
   violation: number;
 }

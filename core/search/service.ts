@@ -11,7 +11,7 @@ import type { RawScores } from '../contracts/objective.js';
 import { ensureBackend } from '../engine/backend.js';
 import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
 import { RunStore } from '../store/run-store.js';
-import type { CandidateRecord, ParetoEntry, PoolMember, PoolMemberInput, SearchRecord } from '../store/types.js';
+import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
 import { resolveSearchConfig } from './config.js';
 import { evaluateCandidate } from './evaluate.js';
 import type {
@@ -375,25 +375,31 @@ export class SearchService {
     throwIfCancelled();
   }
 
-  /** Final pick and Pareto front from the last generation's stored pool; status `completed`. */
+  /**
+   * Final pick and Pareto front; status `completed`. "The last generation" of the paper is the final
+   * population: its objectives are rebuilt over itself (min-max over the population, Eq. 5), then the pick
+   * is the feasible member with the highest normalised p1 + p2 and the front is its first non-dominated
+   * front (constraint-domination).
+   */
   private finishWithResult(id: string, setup: SearchSetup): void {
     const store = this.store;
     const last = setup.config.generations - 1;
     const population = store.pool(id, last).filter((m) => m.survived);
     if (population.length === 0) throw new MstfError('INTERNAL', `search ${id}: generation ${last} has no population`);
-    const pick = finalPick(
-      population,
-      population.map((m) => m.normalised),
+    const built = setup.objective.build(
+      population.map((m) => rawRow(m.candidate, setup.scoreIds)),
       setup.config.indicators,
+      setup.objectiveOptions,
     );
-    const front = paretoFront(population.map((m) => ({ F: m.objectives, violation: m.violation })));
-    const entry = (m: PoolMember): ParetoEntry => ({
-      candidateId: m.candidateId,
-      objectives: m.objectives,
-      normalised: m.normalised,
-      violation: m.violation,
+    const pick = finalPick(population, built.normalised, setup.config.indicators);
+    const front = paretoFront(population.map((m, i) => ({ F: built.F[i]!, violation: m.violation })));
+    const entry = (i: number): ParetoEntry => ({
+      candidateId: population[i]!.candidateId,
+      objectives: built.F[i]!,
+      normalised: built.normalised[i]!,
+      violation: population[i]!.violation,
     });
-    store.saveResult(id, entry(population[pick]!), front.map((i) => entry(population[i]!)));
+    store.saveResult(id, entry(pick), front.map(entry));
   }
 
   /** The outcome of a search (selected architecture and final Pareto front once completed). */

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeArchitecture } from '../../core/arch/describe.js';
+import { ensureBackend } from '../../core/engine/backend.js';
 import { scoreArchitecture } from '../../core/indicators/runner.js';
 import { resolveSearchConfig, SearchConfigSchema } from '../../core/search/config.js';
 import { initSeed } from '../../core/search/seeds.js';
@@ -142,6 +143,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             Object.entries({ channels: config.channels, blocks: config.blocks }).filter(([, v]) => v !== undefined),
           ),
         });
+        await ensureBackend(ctx.settings.backend);
         const batch = await loadSearchBatch(ctx.kernel, setup);
         const token = extra._meta?.progressToken;
         const indicators = config.indicators.map((id) => setup.indicators[id] ?? ctx.kernel.registry('indicator').get(id));

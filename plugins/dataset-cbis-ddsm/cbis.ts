@@ -26,6 +26,8 @@ export const cbisOptionsSchema = z.object({
 export type CbisOptions = z.infer<typeof cbisOptionsSchema>;
 export type CbisLoadOptions = Partial<CbisOptions> & { onProgress?: (done: number, total: number) => void };
 
+const NORMALISED = Float32Array.from({ length: 256 }, (_, v) => (v / 255 - 0.5) / 0.5);
+
 export const ROOT_ENV = 'MSTF_CBIS_DDSM_ROOT';
 
 /** The paper's lesion-size subsets (Sec. IV-D, Table VI): proportion of lesion area in the image. */
@@ -115,7 +117,7 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
   normalise(images: Uint8Array): Float32Array {
     // Same recipe as MedMNIST (x/255 - 0.5) / 0.5, so both datasets feed networks in [-1, 1].
     const out = new Float32Array(images.length);
-    for (let i = 0; i < images.length; i++) out[i] = images[i]! / 127.5 - 1;
+    for (let i = 0; i < images.length; i++) out[i] = NORMALISED[images[i]!]!;
     return out;
   }
 

@@ -7,10 +7,15 @@
  * -Infinity (recorded non-finite; details.duplicateCodes counts such pairs). Batchnorm runs on batch
  * statistics (the reference's train mode); labels are not used.
  *
- * K_H is accumulated ReLU by ReLU inside the forward pass (an afterNode hook), so no activation is kept:
- * with x the 0/1 code matrix [N, D] of one ReLU, K += D - r_i - r_j + 2 (x x^T)_ij, r = row sums of x.
- * Counts stay below 2^24, so the float32 products are exact.
+ * K_H is accumulated ReLU by ReLU inside the forward pass (an afterNode hook), so no activation is kept.
+ * Two ways, same integers:
+ * - bits (default on CPU backends): each example's code is packed into 32-bit words in JavaScript and
+ *   K_ij += D - popcount(c_i XOR c_j); N^2/2 * D/32 word operations, far cheaper than a matmul on wasm.
+ * - matmul (default on the `tensorflow` backend, where reading activations back costs more than a GPU
+ *   product): with x the 0/1 code matrix [N, D], K += D - r_i - r_j + 2 (x x^T)_ij, r = row sums; counts
+ *   stay below 2^24, so the float32 products are exact.
  */
+import { z } from 'zod';
 import { tf } from '../../core/engine/tf.js';
 import { batchToTensors } from '../../core/engine/batch.js';
 import type { Indicator } from '../../core/contracts/indicator.js';
@@ -42,13 +47,63 @@ export function naswotScore(k: Float64Array, units: number): { score: number; du
   return { score: slogdet(k).logAbsDet, duplicateCodes };
 }
 
-export const jacobCov: Indicator = {
+const optionsSchema = z.object({
+  method: z
+    .enum(['auto', 'bits', 'matmul'])
+    .default('auto')
+    .describe('how K_H is counted: bits (packed codes in JS), matmul (0/1 Gram matrix on the backend), auto (matmul on tensorflow, bits otherwise)'),
+});
+type JacobCovOptions = z.infer<typeof optionsSchema>;
+
+/** Number of set bits of a 32-bit integer. */
+function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** K[i][j] += number of the d units on which examples i and j agree; `active` is [n, d] row-major. */
+export function addAgreementsBits(k: Float64Array, active: ArrayLike<number>, n: number, d: number): void {
+  const words = Math.ceil(d / 32);
+  const bits = new Int32Array(n * words);
+  for (let i = 0; i < n; i++) {
+    const base = i * d;
+    const row = i * words;
+    for (let u = 0; u < d; u++) if (active[base + u]! > 0) bits[row + (u >>> 5)]! |= 1 << (u & 31);
+  }
+  for (let i = 0; i < n; i++) {
+    k[i * n + i]! += d;
+    for (let j = i + 1; j < n; j++) {
+      let differ = 0;
+      for (let w = 0; w < words; w++) differ += popcount(bits[i * words + w]! ^ bits[j * words + w]!);
+      k[i * n + j]! += d - differ;
+      k[j * n + i]! += d - differ;
+    }
+  }
+}
+
+/** Same as addAgreementsBits through a 0/1 Gram matrix on the backend: D - r_i - r_j + 2 (x x^T)_ij. */
+function addAgreementsMatmul(k: Float64Array, output: tf.Tensor, n: number, d: number): void {
+  const [gram, rows] = tf.tidy(() => {
+    const codes = tf.cast(tf.greater(tf.reshape(output, [n, d]), 0), 'float32');
+    return [tf.matMul(codes, codes, false, true), tf.sum(codes, 1)];
+  });
+  const a = gram.dataSync();
+  const r = rows.dataSync();
+  tf.dispose([gram, rows]);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) k[i * n + j]! += d - r[i]! - r[j]! + 2 * a[i * n + j]!;
+}
+
+export const jacobCov: Indicator<JacobCovOptions> = {
   kind: 'indicator',
   id: 'jacob_cov',
   description: 'log|K_H| of the ReLU binary-code kernel over one batch (paper Eq. 3-4, NASWOT)',
   needs: { data: true, labels: false, backward: false, batchSize: 64 },
-  score(ctx) {
+  optionsSchema,
+  score(ctx, options) {
     const batch = requireBatch(ctx, 'jacob_cov');
+    const method = options?.method ?? 'auto';
+    const useMatmul = method === 'matmul' || (method === 'auto' && tf.getBackend() === 'tensorflow');
     const n = batch.shape[0];
     const k = new Float64Array(n * n);
     let units = 0;
@@ -62,14 +117,8 @@ export const jacobCov: Indicator = {
           afterNode(node, output) {
             if (node.op !== 'relu') return output;
             const d = output.size / n;
-            const [gram, rows] = tf.tidy(() => {
-              const codes = tf.cast(tf.greater(tf.reshape(output, [n, d]), 0), 'float32');
-              return [tf.matMul(codes, codes, false, true), tf.sum(codes, 1)];
-            });
-            const a = gram.dataSync();
-            const r = rows.dataSync();
-            tf.dispose([gram, rows]);
-            for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) k[i * n + j]! += d - r[i]! - r[j]! + 2 * a[i * n + j]!;
+            if (useMatmul) addAgreementsMatmul(k, output, n, d);
+            else addAgreementsBits(k, output.dataSync(), n, d);
             units += d;
             relus++;
             return output;
@@ -82,6 +131,6 @@ export const jacobCov: Indicator = {
     }
     if (relus === 0) return { score: NaN, details: { relus, reason: 'the network has no ReLU' } };
     const { score, duplicateCodes } = naswotScore(k, units);
-    return { score, details: { relus, units, duplicateCodes } };
+    return { score, details: { relus, units, duplicateCodes, method: useMatmul ? 'matmul' : 'bits' } };
   },
 };

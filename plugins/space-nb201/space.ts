@@ -20,6 +20,9 @@ export const nb201OptionsSchema = z.strictObject({
   cellsPerStage: z.number().int().min(1).max(32).default(5).describe('cells per stage (NAS-Bench-201: 5)'),
 }) satisfies z.ZodType<Nb201Options, unknown>;
 
+/** Resampling budget for non-degenerate samples (341 of the 15625 cells, 2.2%, are degenerate). */
+const MAX_SAMPLE_TRIES = 10_000;
+
 class Nb201SpaceInstance implements SpaceInstance {
   readonly spaceId = 'nb201';
   readonly bounds = NB201_BOUNDS;
@@ -50,10 +53,11 @@ class Nb201SpaceInstance implements SpaceInstance {
    * the input are resampled (they are infeasible, see isDegenerate).
    */
   sample(rng: Rng): Genotype {
-    for (;;) {
+    for (let i = 0; i < MAX_SAMPLE_TRIES; i++) {
       const g = sampleGenes(this.bounds, rng);
       if (!this.isDegenerate(g)) return g;
     }
+    throw new MstfError('INTERNAL', `nb201 space: no non-degenerate cell in ${MAX_SAMPLE_TRIES} samples`);
   }
 
   decode(g: Genotype) {

@@ -84,7 +84,7 @@ describe('mstf datasets (built CLI)', () => {
   }
 
   it('fetch of CBIS-DDSM explains the manual download', async () => {
-    const r = await runCli(['datasets', 'fetch', 'cbis-ddsm', '--size', '224', '--data-dir', path.join(dir, 'cbis')], { cwd: dir });
+    const r = await runCli(['datasets', 'fetch', 'cbis-ddsm', '--data-dir', path.join(dir, 'cbis')], { cwd: dir });
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^Error: cbis-ddsm cannot be downloaded by mstf: download it from TCIA/)]);
   });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, call, callOk, connectStdio, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
+import { assertBuilt, call, callOk, cliJson, connectStdio, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
 import {
   badArgumentsAreOneLineErrors,
   cancelStopsARunningSearch,
@@ -33,6 +33,18 @@ describe('mstf mcp over stdio', () => {
 
   it('lists every tool with input and output schemas', async () => {
     await listsEveryTool(conn.client);
+  });
+
+  it('list_extensions and list_datasets show what `mstf extensions list` and the shipped data show', async () => {
+    const { extensions } = await callOk(conn.client, 'list_extensions', { kind: 'indicator' });
+    const cli = await cliJson(ws, ['extensions', 'list', '--kind', 'indicator', '--json']);
+    expect(extensions).toEqual(cli);
+    expect(extensions.map((e: { id: string }) => e.id)).toEqual(expect.arrayContaining(['jacob_cov', 'synflow']));
+    const { datasets } = await callOk(conn.client, 'list_datasets');
+    const breast = datasets.find((d: { id: string }) => d.id === 'breastmnist');
+    // BreastMNIST: 2 classes, 1 channel, 546 / 78 / 156 images (MedMNIST v2 paper); 28x28 ships with mstf.
+    expect(breast).toMatchObject({ classes: 2, channels: 1, splits: { train: 546, val: 78, test: 156 } });
+    expect(breast.local.find((l: { size: number }) => l.size === 28)).toMatchObject({ present: true, embedded: true });
   });
 
   it('starts a tiny search that completes in its own process; results equal `runs show --json`', async () => {

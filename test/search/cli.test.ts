@@ -45,12 +45,9 @@ function candidateRows(cwd: string, id: string) {
 
 describe('mstf search (CLI)', () => {
   it('a search killed with SIGKILL mid-generation resumes to the same selection and Pareto front', async () => {
-    // Reference: uninterrupted.
+    // Reference: uninterrupted (runs beside the one that gets killed).
     const refDir = workspace();
-    const ref = await runCli(['search', ...FLAGS, '--json'], { cwd: refDir });
-    expect(ref.code, ref.stderr).toBe(0);
-    const refId = lastJson(ref.stdout).searchId as string;
-    expect(lastJson(ref.stdout).status).toBe('completed');
+    const refRun = runCli(['search', ...FLAGS, '--json'], { cwd: refDir });
 
     // The same search, killed after its first candidate of generation 1.
     const dir = workspace();
@@ -79,6 +76,11 @@ describe('mstf search (CLI)', () => {
     expect(before.evaluated).toBeLessThan(before.total);
     expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
     store.close();
+
+    const ref = await refRun;
+    expect(ref.code, ref.stderr).toBe(0);
+    const refId = lastJson(ref.stdout).searchId as string;
+    expect(lastJson(ref.stdout).status).toBe('completed');
 
     const resumed = await runCli(['runs', 'resume', id, '--json'], { cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -132,5 +134,18 @@ describe('mstf search (CLI)', () => {
 
     const list = await runCli(['runs', 'list', '--json'], { cwd: dir });
     expect(JSON.parse(list.stdout).map((r: { id: string }) => r.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('bad input is one line, exit 1, and stores nothing', async () => {
+    const dir = workspace();
+    const r = await runCli(['search', '--dataset', 'nomnist', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown dataset "nomnist"/);
+    const show = await runCli(['runs', 'show', 'nope'], { cwd: dir });
+    expect(show.code).toBe(1);
+    expect(show.stderr.trim()).toMatch(/^Error: no search "nope" in run store /);
+    const list = await runCli(['runs', 'list', '--json'], { cwd: dir });
+    expect(JSON.parse(list.stdout)).toEqual([]);
   });
 });
