@@ -10,11 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { finitePairs, kendallTauB, spearman } from '../util/stats.js';
 import { ensureBackend } from '../engine/backend.js';
+import { packageRoot } from '../data/locations.js';
 import { resolveArchitecture } from '../arch/describe.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { Kernel } from '../kernel/loader.js';
@@ -60,29 +60,10 @@ export function readNb201Table(file: string): Nb201Row[] {
   });
 }
 
-/** The repository root (the folder with mstf-nas's package.json), from this module's location. */
-function packageRoot(): string | undefined {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'mstf-nas') return dir;
-      } catch {
-        // not ours; keep looking
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
 /** Default table location: ../shared/data/nb201 next to the repository, or under the working directory. */
 export function findNb201Table(cwd: string): string {
-  const root = packageRoot();
   const candidates = [
-    ...(root ? [path.join(root, '..', 'shared', 'data', 'nb201', NB201_TABLE_FILE)] : []),
+    path.join(packageRoot(), '..', 'shared', 'data', 'nb201', NB201_TABLE_FILE),
     path.join(cwd, '..', 'shared', 'data', 'nb201', NB201_TABLE_FILE),
     path.join(cwd, 'shared', 'data', 'nb201', NB201_TABLE_FILE),
   ];

@@ -5,7 +5,8 @@ import { compileNetwork } from '../../core/engine/compile.js';
 import type { Batch } from '../../core/contracts/dataset.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { slogdet } from '../../core/util/linalg.js';
-import { hammingKernel, jacobCov } from '../../plugins/indicators/jacob-cov.js';
+import { addAgreementsBits, hammingKernel, jacobCov } from '../../plugins/indicators/jacob-cov.js';
+import { Rng } from '../../core/util/rng.js';
 import { jacobCovV1, jacobianCorrelationScore } from '../../plugins/indicators/jacob-cov-v1.js';
 import { denseChain, smallConvNet } from './nets.js';
 import { randomBatch } from './reference.js';
@@ -71,12 +72,25 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
     }
     tf.dispose([x, out.output, ...Object.values(out.taps)]);
     const expected = slogdet(hammingKernel(codes)).logAbsDet;
-    const before = tf.memory().numTensors;
-    const v = await jacobCov.score({ net, ir, batch, seed: 4 }, undefined);
-    expect(tf.memory().numTensors).toBe(before);
-    net.dispose();
     expect(Number.isFinite(expected)).toBe(true);
-    expect(v.score).toBeCloseTo(expected, 9);
+    for (const method of ['bits', 'matmul'] as const) {
+      const before = tf.memory().numTensors;
+      const v = await jacobCov.score({ net, ir, batch, seed: 4 }, { method });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(v.details).toMatchObject({ method });
+      expect(v.score).toBeCloseTo(expected, 9);
+    }
+    net.dispose();
+  });
+
+  it('packed-bit agreement counts equal plain counting across word boundaries (45 units)', () => {
+    const rng = new Rng(3);
+    const n = 5;
+    const d = 45;
+    const codes = Array.from({ length: n }, () => Array.from({ length: d }, () => (rng.next() < 0.5 ? 1 : 0)));
+    const k = new Float64Array(n * n);
+    addAgreementsBits(k, codes.flat(), n, d);
+    expect([...k]).toEqual([...hammingKernel(codes)]);
   });
 });
 
