@@ -8,6 +8,12 @@ export interface DetachedProcess {
   logFile: string;
   /** Exit code once the process ended while this server was still running (null: still running or unknown). */
   exitCode(): number | null;
+  /**
+   * SIGTERM, at most once per process (also counting one someone else sent, see noteTerminated): mstf's
+   * long-running commands stop cleanly on the first signal and exit at once on a second.
+   */
+  terminate(): void;
+  noteTerminated(): void;
 }
 
 /**
@@ -35,7 +41,25 @@ export function spawnMstf(args: string[], opts: { cwd: string; logFile: string }
     });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${process.execPath}`);
-    return { pid: child.pid, logFile: opts.logFile, exitCode: () => code };
+    let terminated = false;
+    const pid = child.pid;
+    return {
+      pid,
+      logFile: opts.logFile,
+      exitCode: () => code,
+      noteTerminated: () => {
+        terminated = true;
+      },
+      terminate: () => {
+        if (terminated || code !== null) return;
+        terminated = true;
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      },
+    };
   } finally {
     fs.closeSync(fd);
   }

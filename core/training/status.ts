@@ -17,6 +17,9 @@ export interface TrainingStatus {
   /** Epochs completed. */
   epoch: number;
   epochs: number;
+  /** Batches done in the epoch in progress, of stepsPerEpoch (refreshed at most every 30 s). */
+  step?: number;
+  stepsPerEpoch?: number;
   /** Best validation AUC so far (null before the first epoch ends or while it is undefined). */
   bestValAuc: number | null;
   bestEpoch: number | null;

@@ -227,6 +227,11 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
     });
 
   const epochSeconds: number[] = [];
+  // Within-epoch progress for status.json readers: mean step time of this process, refreshed every 30 s.
+  const STATUS_EVERY_MS = 30_000;
+  let lastStatus = Date.now();
+  let stepsDone = 0;
+  const loopStart = Date.now();
   try {
     status({ state: 'running' });
     emit({ type: 'start', id: opts.id, outDir, epochs, startEpoch: state.epoch, startStep: state.step, stepsPerEpoch, train: nTrain, val: data.val.shape[0], test: data.test.shape[0] });
@@ -257,6 +262,13 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
         lossSum += g.value * idx.length;
         examples += idx.length;
         emit({ type: 'step', epoch, step: step + 1, steps: stepsPerEpoch, loss: g.value });
+        stepsDone++;
+        if (Date.now() - lastStatus > STATUS_EVERY_MS) {
+          lastStatus = Date.now();
+          const perStep = (lastStatus - loopStart) / 1000 / stepsDone;
+          const stepsLeft = (epochs - epoch) * stepsPerEpoch - (step + 1);
+          status({ state: 'running', step: step + 1, stepsPerEpoch, etaSeconds: Math.round(perStep * stepsLeft) });
+        }
       }
       const trainSeconds = (Date.now() - epochStart) / 1000;
       // Not cancellable: a cancel during validation checkpoints right after it.
@@ -283,7 +295,7 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       await saveCheckpoint(outDir, net, optimizer.snapshot(), state);
       const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
       const etaSeconds = Math.round(mean * (epochs - epoch - 1));
-      status({ state: 'running', etaSeconds });
+      status({ state: 'running', step: 0, stepsPerEpoch, etaSeconds });
       emit({ type: 'epoch', ...record, epochs, best: improved, bestValAuc: best.bestValAuc, bestEpoch: best.bestEpoch, etaSeconds });
     }
 

@@ -159,17 +159,13 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     },
     async ({ searchId: id }) =>
       guarded(() => {
-        const { status: after } = searchService(ctx).cancel(id);
-        // A process this server started may not have claimed the search yet (still booting): the store
-        // cannot reach it, so stop it here before it starts a search that is already cancelled.
+        const { status: after, signalled } = searchService(ctx).cancel(id);
+        // A process this server started may not have claimed the search yet (still booting): the service
+        // cannot see it, so stop it here before it runs a search that is already cancelled. Only when the
+        // service sent no signal itself: a second SIGTERM makes a search process exit without cleaning up.
         const child = ctx.processes.get(id);
-        if (after === 'cancelled' && child && child.exitCode() === null) {
-          try {
-            process.kill(child.pid, 'SIGTERM');
-          } catch {
-            // already gone
-          }
-        }
+        if (signalled) child?.noteTerminated();
+        else if (after === 'cancelled') child?.terminate();
         return ok(statusWithProcess(ctx, id));
       }),
   );

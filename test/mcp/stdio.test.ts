@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, call, callOk, cliJson, connectStdio, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
+import { assertBuilt, call, callOk, cliJson, connectStdio, isAlive, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
 import {
   badArgumentsAreOneLineErrors,
   cancelStopsARunningSearch,
@@ -140,6 +140,19 @@ describe('mstf mcp over stdio', () => {
 
   it('cancel_search stops a running search and is idempotent', async () => {
     await cancelStopsARunningSearch(conn.client);
+  });
+
+  it('a search cancelled before its process could start it stays cancelled', async () => {
+    const started = await callOk(conn.client, 'start_search', { ...TINY, seed: 11 });
+    const first = await callOk(conn.client, 'cancel_search', { searchId: started.searchId });
+    expect(first.status).toBe('cancelled');
+    // Its process (still booting) is stopped rather than left to run a cancelled search.
+    for (const deadline = Date.now() + 60_000; isAlive(started.pid); await sleep(100)) {
+      if (Date.now() > deadline) throw new Error(`process ${started.pid} still alive`);
+    }
+    const end = await callOk(conn.client, 'get_search_status', { searchId: started.searchId });
+    expect(end.status).toBe('cancelled');
+    expect(end.evaluated).toBeLessThan(end.total);
   });
 
   it('refuses bad arguments with one clear line and keeps serving', async () => {
