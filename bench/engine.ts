@@ -74,7 +74,7 @@ async function bench(name: BackendName): Promise<Row> {
       }, reps);
       row.fwdBwd = fb.toFixed(1);
     }
-    if (name === 'wasm') {
+    if (name === 'wasm' && STEPS > 0) {
       const opt = new SGD(net, { lr: 0.01, momentum: 0.9 });
       trainStep(net, opt, x, loss); // creates the momentum buffers
       const before = tf.memory().numTensors;

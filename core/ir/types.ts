@@ -33,6 +33,7 @@ export interface ConvNode extends NodeBase {
   stride: number;
   padding: Padding;
   dilation?: number;
+  /** Default false (convs are followed by batchnorm in every mstf space). */
   bias?: boolean;
 }
 /** Depthwise convolution (channel multiplier 1 unless given). Separable conv = depthwise + 1x1 conv. */
@@ -43,6 +44,7 @@ export interface DepthwiseNode extends NodeBase {
   padding: Padding;
   dilation?: number;
   multiplier?: number;
+  /** Default false. */
   bias?: boolean;
 }
 export interface PoolNode extends NodeBase {
@@ -85,6 +87,7 @@ export interface GapNode extends NodeBase {
 export interface DenseNode extends NodeBase {
   op: 'dense';
   units: number;
+  /** Default true (nn.Linear). */
   bias?: boolean;
 }
 

@@ -10,7 +10,7 @@ import { zodLine } from '../kernel/loader.js';
  * - paper: NSGA-Net's NSGA-II settings (population 40, 40 offspring, 30 generations) and C0 = 128.
  */
 export const PRESETS = {
-  cpu: { population: 12, offspring: 12, generations: 6, channels: 16, batchSize: 32 },
+  cpu: { population: 16, offspring: 16, generations: 6, channels: 16, batchSize: 32 },
   paper: { population: 40, offspring: 40, generations: 30, channels: 128, batchSize: 64 },
 } as const;
 export type PresetName = keyof typeof PRESETS;
