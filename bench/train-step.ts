@@ -25,7 +25,7 @@ const models: [string, NetworkIR][] = [
 ];
 for (const [name, ir] of models) {
   const net = compileNetwork(ir, { seed: 0 });
-  const opt = createTrainingOptimizer(net, 1e-3);
+  const opt = createTrainingOptimizer(net);
   const x = tf.randomNormal([batch, 28, 28, 1]);
   const labels = Int32Array.from({ length: batch }, (_, i) => i % 2);
   const times: number[] = [];

@@ -42,6 +42,10 @@ export default class Train extends MstfCommand<typeof Train> {
 
   async run(): Promise<void> {
     const f = this.flags;
+    if (f.model && (f.channels !== undefined || f.blocks !== undefined)) {
+      throw new MstfError('INVALID_ARGUMENT', `--channels and --blocks apply to searched architectures, not to --model ${f.model}`);
+    }
+    if (f.run && f.blocks !== undefined) throw new MstfError('INVALID_ARGUMENT', '--blocks comes from the search with --run (it fixes the genotype length)');
     let model: ModelSpec;
     if (f.model) model = { kind: 'model', model: f.model };
     else if (f.run) model = { kind: 'run', searchId: f.run, storePath: this.settings.storePath, ...(f.channels ? { channels: f.channels } : {}) };

@@ -79,6 +79,26 @@ export class Adam implements Optimizer {
     }
   }
 
+  /** Checkpoint support: the step count and the moment estimates (`m:<param>`, `v:<param>`; not copies). */
+  getState(): { t: number; tensors: Map<string, tf.Tensor> } {
+    const tensors = new Map<string, tf.Tensor>();
+    for (const [name, s] of this.m) tensors.set(`m:${name}`, s);
+    for (const [name, s] of this.v) tensors.set(`v:${name}`, s);
+    return { t: this.t, tensors };
+  }
+
+  /** Continue from getState() output; the values are copied into the optimizer's own variables. */
+  setState(state: { t: number; tensors: ReadonlyMap<string, tf.Tensor> }): void {
+    this.dispose();
+    this.t = state.t;
+    for (const [key, value] of state.tensors) {
+      const store = key.startsWith('m:') ? this.m : key.startsWith('v:') ? this.v : undefined;
+      if (!store) throw new MstfError('INVALID_ARGUMENT', `Adam state: unknown slot "${key}"`);
+      variableOf(this.net, key.slice(2));
+      store.set(key.slice(2), tf.variable(value, false));
+    }
+  }
+
   dispose(): void {
     for (const s of [...this.m.values(), ...this.v.values()]) s.dispose();
     this.m.clear();

@@ -7,13 +7,13 @@
  * after 50% / 75% of training) so both decays happen whenever E >= 2 and never before the first epoch
  * (for E = 100, the official setting, both forms give 50 and 75). Documented in docs/decisions.md.
  */
+import { multiStepLR } from '../engine/optimizers.js';
+
 export function milestones(epochs: number): [number, number] {
   return [Math.ceil(0.5 * epochs), Math.ceil(0.75 * epochs)];
 }
 
 /** Learning rate used during epoch `epoch` (0-based). */
 export function learningRateAt(epoch: number, epochs: number, baseLr: number, gamma = 0.1): number {
-  let lr = baseLr;
-  for (const m of milestones(epochs)) if (epoch >= m) lr *= gamma;
-  return lr;
+  return multiStepLR(baseLr, milestones(epochs), gamma)(epoch);
 }

@@ -184,7 +184,7 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
     history: [],
     elapsedSeconds: 0,
   };
-  const optimizer: TrainingOptimizer = createTrainingOptimizer(net, opts.lr);
+  const optimizer: TrainingOptimizer = createTrainingOptimizer(net);
   if (opts.resume) {
     if (!fs.existsSync(configFile)) throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
     const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: Record<string, unknown>; startedAt: string };
@@ -262,6 +262,9 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
         lossSum += g.value * idx.length;
         examples += idx.length;
         emit({ type: 'step', epoch, step: step + 1, steps: stepsPerEpoch, loss: g.value });
+        // The tf ops are synchronous: yield to the event loop so SIGINT/SIGTERM handlers (and timers) run
+        // between steps, not only at the end of the epoch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         stepsDone++;
         if (Date.now() - lastStatus > STATUS_EVERY_MS) {
           lastStatus = Date.now();

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { cliBin, runCli, tempDir } from '../helpers/cli.js';
 import { RunStore } from '../../core/store/run-store.js';
 import { resolveSearchConfig } from '../../core/search/config.js';
 import { writeCbisFixture, type FixtureImage } from '../data/fixtures.js';
@@ -34,6 +35,8 @@ describe('mstf train: bad input is one line, nothing written', () => {
     expect(b.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     const c = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--resume'], { cwd });
     expect(c.stderr.trim()).toBe('Error: --resume needs --out <dir> of the training to continue');
+    const d = await runCli(['train', '--model', 'resnet18', '--channels', '16', '--dataset', 'breastmnist'], { cwd });
+    expect(d.stderr.trim()).toBe('Error: --channels and --blocks apply to searched architectures, not to --model resnet18');
     expect(fs.existsSync(path.join(cwd, '.mstf', 'trainings'))).toBe(false);
   });
 });
@@ -82,6 +85,37 @@ describe('mstf train end to end (embedded BreastMNIST)', () => {
 
     const missing = await runCli(['train', '--run', 'nope', '--store', storePath], { cwd });
     expect(missing.stderr.trim()).toMatch(/^Error: search "nope" is not in the run store /);
+  });
+});
+
+describe('SIGTERM checkpoints, --resume continues', () => {
+  it('a real process: cancelled with exit code 130, then resumed to completion', async () => {
+    const out = path.join(cwd, 'sigterm');
+    const args = ['train', '--genotype', GENOTYPE3, '--channels', '4', '--dataset', 'breastmnist', '--epochs', '2', '--batch-size', '4',
+      '--max-train', '64', '--max-eval', '16', '--out', out, '--json'];
+    const child = spawn(process.execPath, [cliBin, ...args], { cwd });
+    let stdout = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const before = stdout;
+        stdout += String(d);
+        // Training starts right after the 'start' line: stop it there (16 steps per epoch are left).
+        if (!before.includes('"type":"start"') && stdout.includes('"type":"start"')) child.kill('SIGTERM');
+      });
+      child.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    const lines = jsonLines(stdout);
+    expect(lines.at(-1)).toMatchObject({ type: 'cancelled', epoch: 0 });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'status.json'), 'utf8')).state).toBe('cancelled');
+    const stoppedAt = lines.at(-1)!.step as number;
+    expect(stoppedAt).toBeLessThan(16);
+
+    const r = await runCli([...args, '--resume'], { cwd });
+    expect(r.stderr).toBe('');
+    const resumed = jsonLines(r.stdout);
+    expect(resumed[0]).toMatchObject({ type: 'start', startEpoch: 0, startStep: stoppedAt });
+    expect(resumed.at(-1)).toMatchObject({ type: 'done', state: 'completed', bestEpoch: expect.any(Number) });
   });
 });
 
