@@ -1,6 +1,29 @@
+/**
+ * The public API of `mstf-nas` (import { ... } from 'mstf-nas'): the kernel and contracts plugin authors
+ * need, and the services the CLI and the MCP server are built on. Each area is also a namespace
+ * (`engine`, `data`, ...) so names never collide.
+ */
 import 'reflect-metadata';
 export * from './errors.js';
 export * from './util/rng.js';
 export * from './contracts/index.js';
 export * from './kernel/index.js';
-export * from './ir/types.js';
+export * from './ir/index.js';
+export { compileNetwork } from './engine/compile.js';
+export { ensureBackend, resolveBackend, type BackendDecision, type BackendName } from './engine/backend.js';
+export { SearchService } from './search/service.js';
+export { SearchConfigSchema, resolveSearchConfig } from './search/config.js';
+export { RunStore } from './store/run-store.js';
+export { describeArchitecture, drawArchitecture } from './arch/describe.js';
+export { scoreArchitecture } from './indicators/runner.js';
+export * as engine from './engine/index.js';
+export * as data from './data/index.js';
+export * as search from './search/index.js';
+export * as store from './store/index.js';
+export * as arch from './arch/index.js';
+export * as indicators from './indicators/index.js';
+export * as pareto from './pareto/index.js';
+export * as training from './training/index.js';
+export * as models from './models/index.js';
+export * as stats from './util/stats.js';
+export * as linalg from './util/linalg.js';

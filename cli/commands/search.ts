@@ -112,7 +112,7 @@ export async function runSearchInForeground(
       if (tty) process.stderr.write(`\r\x1b[2K${tracker.line()}`);
     } else if (e.type === 'generation') {
       tracker.onGeneration(e);
-      const line = `generation ${e.generation}/${e.generations - 1} done: ${e.evaluated}/${e.total} candidates, front ${e.front}, ETA ${formatDuration(e.etaSeconds)}`;
+      const line = `generation ${e.generation + 1} of ${e.generations} done: ${e.evaluated}/${e.total} candidates, front ${e.front}, ETA ${formatDuration(e.etaSeconds)}`;
       process.stderr.write(tty ? `\r\x1b[2K${line}\n${tracker.line()}` : `${line}\n`);
     } else if (tty) {
       process.stderr.write('\r\x1b[2K');
