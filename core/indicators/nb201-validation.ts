@@ -128,7 +128,7 @@ export async function validateProxiesNb201(
   onProgress?: (e: { done: number; total: number; index: number }) => void,
 ): Promise<ValidateProxiesResult> {
   const seed = req.seed ?? 0;
-  const selected = selectIndicators(kernel as Kernel, req.indicators);
+  const selected = selectIndicators(kernel, req.indicators);
   requireDatasetFor(selected, req.dataset);
   const table = req.table ? path.resolve(kernel.settings.cwd, req.table) : findNb201Table(kernel.settings.cwd);
   const rows = sampleRows(readNb201Table(table), req.sample, seed);

@@ -70,13 +70,13 @@ export async function datasetBatch(
 }
 
 export async function scoreGenotype(
-  kernel: ScoreKernel & Pick<Kernel, 'registry'>,
+  kernel: ScoreKernel,
   req: ProxyScoreRequest,
   onProgress?: (e: { indicator: string; index: number; total: number }) => void,
 ): Promise<ProxyScoreResult> {
   const seed = req.seed ?? 0;
   const batchSize = req.batchSize ?? DEFAULT_BATCH_SIZE;
-  const selected = selectIndicators(kernel as Kernel, req.indicators);
+  const selected = selectIndicators(kernel, req.indicators);
   requireDatasetFor(selected, req.dataset);
   const fromData = req.dataset ? await datasetBatch(kernel, req.dataset, batchSize, seed) : undefined;
   const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, {

@@ -13,7 +13,7 @@ export interface SelectedIndicators {
 /** Ids from "all" or a comma-separated list; unknown ids fail with the list of known ones. */
 export function parseIndicatorList(text: string, known: readonly string[]): string[] {
   const trimmed = text.trim();
-  if (trimmed === '' ) throw new MstfError('INVALID_ARGUMENT', `--indicators is empty (known: ${known.join(', ')}, or all)`);
+  if (trimmed === '') throw new MstfError('INVALID_ARGUMENT', `--indicators is empty (known: ${known.join(', ')}, or all)`);
   if (trimmed === 'all') return [...known];
   const ids = trimmed.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = ids.filter((id) => !known.includes(id));
@@ -24,7 +24,7 @@ export function parseIndicatorList(text: string, known: readonly string[]): stri
 }
 
 /** The registered indicators named by `text`, with the options they were booted with. */
-export function selectIndicators(kernel: Kernel, text: string): SelectedIndicators {
+export function selectIndicators(kernel: Pick<Kernel, 'registry' | 'optionsOf'>, text: string): SelectedIndicators {
   const registry = kernel.registry('indicator');
   const ids = parseIndicatorList(text, registry.ids());
   return {

@@ -22,7 +22,7 @@ export function denseChain(widths: number[], opts: { bias?: boolean; relu?: bool
 
 /**
  * A small conv net with every op kind the spaces use: conv with bias, batchnorm, relu, depthwise,
- * dilated depthwise, pools, add of unequal branches, concat, zero, identity, gap, dense with bias.
+ * dilated depthwise, pools, add and concat of branches on different scales, zero, identity, gap, dense with bias.
  */
 export function smallConvNet(opts: { size?: number; channels?: number; classes?: number } = {}): NetworkIR {
   const s = opts.size ?? 8;
@@ -45,7 +45,8 @@ export function smallConvNet(opts: { size?: number; channels?: number; classes?:
       { id: 'r2', op: 'relu', inputs: ['sum'] },
       { id: 'mp', op: 'pool', inputs: ['r2'], mode: 'max', window: 2, stride: 2, padding: 'same' },
       { id: 'ap', op: 'pool', inputs: ['r2'], mode: 'avg', window: 3, stride: 2, padding: 'same' },
-      { id: 'cat', op: 'concat', inputs: ['mp', 'ap'] },
+      { id: 'apc', op: 'conv', inputs: ['ap'], filters: 3, kernel: [1, 1], stride: 1, padding: 'same', bias: true },
+      { id: 'cat', op: 'concat', inputs: ['mp', 'apc'] },
       { id: 'proj', op: 'conv', inputs: ['cat'], filters: 6, kernel: [1, 1], stride: 1, padding: 'same' },
       { id: 'proj_bn', op: 'batchnorm', inputs: ['proj'] },
       { id: 'r3', op: 'relu', inputs: ['proj_bn'] },
