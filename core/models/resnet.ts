@@ -7,7 +7,8 @@
  * Convs have no bias (each is followed by BN); paddings are PyTorch's explicit ones, so 28 -> 14 -> 7 -> 4.
  */
 import { MstfError } from '../errors.js';
-import type { FeatureShape, IRNode, NetworkIR } from '../ir/types.js';
+import { IRBuilder } from '../ir/builder.js';
+import type { FeatureShape, NetworkIR } from '../ir/types.js';
 
 export type ResNetDepth = 'resnet18' | 'resnet50';
 
@@ -22,51 +23,15 @@ const STAGES: Record<ResNetDepth, { block: 'basic' | 'bottleneck'; counts: numbe
 };
 const WIDTHS = [64, 128, 256, 512];
 
-/** Builds nodes in topological order; each helper returns the id of the node it added last. */
-class Builder {
-  readonly nodes: IRNode[] = [];
-
-  constructor(input: FeatureShape) {
-    this.nodes.push({ id: 'input', op: 'input', inputs: [], shape: input });
-  }
-
-  conv(id: string, from: string, filters: number, k: number, stride: number, group: string): string {
-    this.nodes.push({
-      id,
-      op: 'conv',
-      inputs: [from],
-      filters,
-      kernel: [k, k],
-      stride,
-      padding: (k - 1) / 2,
-      bias: false,
-      group,
-      label: `conv ${k}x${k}${stride > 1 ? ` /${stride}` : ''}`,
-    });
-    return id;
-  }
-
-  bn(id: string, from: string, group: string): string {
-    this.nodes.push({ id, op: 'batchnorm', inputs: [from], group, label: 'bn' });
-    return id;
-  }
-
-  relu(id: string, from: string, group: string): string {
-    this.nodes.push({ id, op: 'relu', inputs: [from], group, label: 'relu' });
-    return id;
-  }
-
-  add(id: string, a: string, b: string, group: string): string {
-    this.nodes.push({ id, op: 'add', inputs: [a, b], group, label: 'add' });
-    return id;
-  }
-
-  /** conv -> BN (-> ReLU). */
-  convBn(name: string, from: string, filters: number, k: number, stride: number, group: string, relu: boolean): string {
-    const c = this.conv(`${name}.conv`, from, filters, k, stride, group);
-    const b = this.bn(`${name}.bn`, c, group);
-    return relu ? this.relu(`${name}.relu`, b, group) : b;
-  }
+/**
+ * conv kxk (PyTorch padding (k-1)/2, no bias) -> BN (-> ReLU), ids `${name}.conv|.bn|.relu`; returns the
+ * id of the last node.
+ */
+function convBn(b: IRBuilder, name: string, from: string, filters: number, k: number, stride: number, group: string, relu: boolean): string {
+  const label = `conv ${k}x${k}${stride > 1 ? ` /${stride}` : ''}`;
+  const c = b.conv(`${name}.conv`, from, { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false }, { group, label });
+  const n = b.bn(`${name}.bn`, c, { group, label: 'bn' });
+  return relu ? b.relu(`${name}.relu`, n, { group, label: 'relu' }) : n;
 }
 
 /** The NetworkIR of a MedMNIST-form ResNet for the given input shape [H, W, C] and class count. */
@@ -76,8 +41,9 @@ export function resnetIR(depth: ResNetDepth, opts: ResNetOptions): NetworkIR {
   if (!Number.isInteger(opts.classes) || opts.classes < 1) {
     throw new MstfError('INVALID_ARGUMENT', `${depth}: classes must be a positive integer, got ${opts.classes}`);
   }
-  const b = new Builder(opts.inputShape);
-  let x = b.convBn('stem', 'input', 64, 3, 1, 'stem', true);
+  const b = new IRBuilder();
+  b.input('input', opts.inputShape);
+  let x = convBn(b, 'stem', 'input', 64, 3, 1, 'stem', true);
   let inChannels = 64;
 
   spec.counts.forEach((count, s) => {
@@ -88,21 +54,21 @@ export function resnetIR(depth: ResNetDepth, opts: ResNetOptions): NetworkIR {
       const name = `layer${s + 1}.block${i}`;
       let y: string;
       if (spec.block === 'basic') {
-        y = b.convBn(`${name}.a`, x, width, 3, stride, name, true);
-        y = b.convBn(`${name}.b`, y, width, 3, 1, name, false);
+        y = convBn(b, `${name}.a`, x, width, 3, stride, name, true);
+        y = convBn(b, `${name}.b`, y, width, 3, 1, name, false);
       } else {
-        y = b.convBn(`${name}.a`, x, width, 1, 1, name, true);
-        y = b.convBn(`${name}.b`, y, width, 3, stride, name, true);
-        y = b.convBn(`${name}.c`, y, outChannels, 1, 1, name, false);
+        y = convBn(b, `${name}.a`, x, width, 1, 1, name, true);
+        y = convBn(b, `${name}.b`, y, width, 3, stride, name, true);
+        y = convBn(b, `${name}.c`, y, outChannels, 1, 1, name, false);
       }
       const shortcut =
-        stride !== 1 || inChannels !== outChannels ? b.convBn(`${name}.shortcut`, x, outChannels, 1, stride, name, false) : x;
-      x = b.relu(`${name}.out`, b.add(`${name}.add`, y, shortcut, name), name);
+        stride !== 1 || inChannels !== outChannels ? convBn(b, `${name}.shortcut`, x, outChannels, 1, stride, name, false) : x;
+      x = b.relu(`${name}.out`, b.add(`${name}.add`, [y, shortcut], { group: name, label: 'add' }), { group: name, label: 'relu' });
       inChannels = outChannels;
     }
   });
 
-  b.nodes.push({ id: 'gap', op: 'gap', inputs: [x], group: 'head', label: 'global avg pool' });
-  b.nodes.push({ id: 'fc', op: 'dense', inputs: ['gap'], units: opts.classes, bias: true, group: 'head', label: 'linear' });
-  return { nodes: b.nodes, output: 'fc', meta: { model: depth, form: 'medmnist-28' } };
+  const pooled = b.gap('gap', x, { group: 'head', label: 'global avg pool' });
+  b.dense('fc', pooled, opts.classes, true, { group: 'head', label: 'linear' });
+  return b.build('fc', { model: depth, form: 'medmnist-28' });
 }

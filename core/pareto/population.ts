@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { MstfError } from '../errors.js';
-import type { Evaluated, Problem } from '../contracts/optimizer.js';
+import type { Evaluated, OptimizerInstance, Problem } from '../contracts/optimizer.js';
 import type { GeneBound, Genotype } from '../contracts/search-space.js';
-import type { Rng } from '../util/rng.js';
+import { Rng } from '../util/rng.js';
+import { rankAndCrowdingSurvival } from './survival.js';
 
 /**
  * Helpers shared by population-based ask/tell optimizers (nsga2, random): a checked view of the Problem
- * with its defaults filled in, pool checks for tell(), unique batches, and JSON-safe population state.
+ * with its defaults filled in, pool checks for tell(), unique batches, JSON-safe population state, and
+ * PopulationOptimizer, the ask/tell/checkpoint skeleton both optimizers extend.
  */
 
 export interface ResolvedProblem {
@@ -143,4 +145,130 @@ export function firstZodIssue(err: { issues: { path: PropertyKey[]; message: str
   if (!i) return 'invalid';
   const p = i.path.map(String).join('.');
   return p ? `${p}: ${i.message}` : i.message;
+}
+
+/** Checkpoint fields every population optimizer writes, in this order; an optimizer may `.extend()` it. */
+export function populationStateSchema<Id extends string>(optimizer: Id) {
+  return z.object({
+    optimizer: z.literal(optimizer),
+    version: z.literal(1),
+    nVar: z.number().int(),
+    rng: z.number().int(),
+    generation: z.number().int().min(0),
+    population: z.array(memberStateSchema),
+    pending: z.array(z.array(z.number())).nullable(),
+  });
+}
+export type PopulationState = z.infer<ReturnType<typeof populationStateSchema<string>>>;
+
+export interface PopulationOptimizerSpec<S extends PopulationState> {
+  /** Optimizer id: the prefix of its error messages and the checkpoint's `optimizer` field. */
+  id: S['optimizer'];
+  /** How restore() names this optimizer's checkpoints in errors: "an nsga2", "a random-search". */
+  checkpointName: string;
+  /** The whole checkpoint: populationStateSchema(id), extended with the optimizer's own fields. */
+  stateSchema: z.ZodType<S>;
+}
+
+/**
+ * The ask/tell skeleton of a population optimizer; a subclass says only how it makes a batch.
+ * - ask(): nextBatch() once per generation (gen 0: the initial population); an unanswered ask() is
+ *   returned again unchanged, so a search checkpointed between ask and tell resumes exactly.
+ * - tell(pool): the current population plus the asked genotypes with objectives computed over that pool;
+ *   elitist (mu + lambda) survival of `opts.population` by constraint-domination rank, then crowding distance.
+ * - state()/restore(): the common checkpoint fields, then extraState()/restoreExtra() for the subclass's own.
+ */
+export abstract class PopulationOptimizer<S extends PopulationState> implements OptimizerInstance {
+  protected readonly problem: ResolvedProblem;
+  protected abstract readonly opts: { population: number; duplicateRetries: number };
+  protected rng: Rng;
+  protected gen = 0;
+  protected members: Member[] = [];
+  protected pending: Genotype[] | null = null;
+
+  protected constructor(
+    problem: Problem,
+    seed: number,
+    private readonly spec: PopulationOptimizerSpec<S>,
+  ) {
+    this.problem = resolveProblem(problem, spec.id);
+    this.rng = new Rng(seed);
+  }
+
+  /** The genotypes to evaluate in the current generation (called once per generation). */
+  protected abstract nextBatch(): Genotype[];
+
+  /** The subclass's own checkpoint fields (written after the common ones). */
+  protected extraState(): Omit<S, keyof PopulationState> {
+    return {} as Omit<S, keyof PopulationState>;
+  }
+
+  /** Restore the subclass's own fields from a checkpoint already checked against spec.stateSchema. */
+  protected restoreExtra(_state: S): void {}
+
+  /**
+   * Up to `size` fresh uniform samples (problem.sample + repair) whose keys are not in `seen` (the keys
+   * are added to it), allowing `opts.duplicateRetries` draws per wanted genotype.
+   */
+  protected sampleUnique(size: number, seen: Set<string>): Genotype[] {
+    const make = () => this.problem.repair(this.problem.sample(this.rng), this.rng);
+    return uniqueBatch(size, make, this.problem.key, seen, size * this.opts.duplicateRetries);
+  }
+
+  ask(): Genotype[] {
+    this.pending ??= this.nextBatch();
+    return this.pending.map((x) => [...x]);
+  }
+
+  tell(pool: Evaluated[]): void {
+    const who = this.spec.id;
+    if (!this.pending) throw new MstfError('INVALID_ARGUMENT', `${who}: tell() without a pending ask()`);
+    checkPool(pool, this.problem, this.pending, who);
+    this.members = rankAndCrowdingSurvival(pool, this.opts.population).map(({ index, rank, crowding }) => {
+      const p = pool[index]!;
+      return { x: [...p.x], F: [...p.F], ...(p.violation !== undefined ? { violation: p.violation } : {}), rank, crowding };
+    });
+    this.pending = null;
+    this.gen++;
+  }
+
+  population(): Evaluated[] {
+    return this.members.map(toEvaluated);
+  }
+
+  /** Number of tell() calls so far: 1 after the initial population, 1 + g after g further generations. */
+  generation(): number {
+    return this.gen;
+  }
+
+  state(): S {
+    const common: PopulationState = {
+      optimizer: this.spec.id,
+      version: 1,
+      nVar: this.problem.nVar,
+      rng: this.rng.state(),
+      generation: this.gen,
+      population: this.members.map(encodeMember),
+      pending: this.pending ? this.pending.map((x) => [...x]) : null,
+    };
+    // S is PopulationState plus exactly the fields extraState() returns.
+    return { ...common, ...this.extraState() } as S;
+  }
+
+  restore(state: unknown): void {
+    const who = this.spec.id;
+    const r = this.spec.stateSchema.safeParse(state);
+    if (!r.success) {
+      throw new MstfError('INVALID_ARGUMENT', `${who}: not ${this.spec.checkpointName} checkpoint (${firstZodIssue(r.error)})`);
+    }
+    const s = r.data;
+    if (s.nVar !== this.problem.nVar) {
+      throw new MstfError('INVALID_ARGUMENT', `${who}: checkpoint has ${s.nVar} variables, the problem ${this.problem.nVar}`);
+    }
+    this.rng = Rng.fromState(s.rng);
+    this.gen = s.generation;
+    this.members = s.population.map(decodeMember);
+    this.pending = s.pending ? s.pending.map((x) => [...x]) : null;
+    this.restoreExtra(s);
+  }
 }

@@ -9,7 +9,8 @@
  * Node ids use '_' (ids may not contain '/'); `group` is "b1/normal/n3" and `label` the op ("sep 5x5").
  */
 import type { SpaceContext } from '../../core/contracts/search-space.js';
-import type { IRNode, NetworkIR } from '../../core/ir/types.js';
+import { IRBuilder } from '../../core/ir/builder.js';
+import type { NetworkIR } from '../../core/ir/types.js';
 import { splitBlocks, type BlockGenes } from './genotype.js';
 import { DILATION, NORMAL_OPS, POOLS } from './ops.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
@@ -24,19 +25,9 @@ export function blockChannels(c0: number, b: number): number {
   return c0 * 2 ** (b - 1);
 }
 
-class IRBuilder {
-  readonly nodes: IRNode[] = [];
-
-  add<N extends IRNode>(node: N): string {
-    this.nodes.push(node);
-    return node.id;
-  }
-
-  reluConvBn(prefix: string, input: string, filters: number, group: string, label: string): string {
-    const r = this.add({ id: `${prefix}_relu`, op: 'relu', inputs: [input], group, label });
-    const c = this.add({ id: `${prefix}_conv`, op: 'conv', inputs: [r], filters, kernel: [1, 1], stride: 1, padding: 'same', group, label });
-    return this.add({ id: `${prefix}_bn`, op: 'batchnorm', inputs: [c], group, label });
-  }
+/** ReLU - 1x1 conv (no bias, 'same') - BN. */
+function reluConv1x1Bn(ir: IRBuilder, prefix: string, input: string, filters: number, group: string, label: string): string {
+  return ir.reluConvBn(prefix, input, { filters, kernel: 1, stride: 1, padding: 'same' }, { group, label });
 }
 
 /** One normal-cell op applied to `input` (C channels in and out). Returns the id of its output. */
@@ -49,40 +40,31 @@ function normalOp(ir: IRBuilder, opIndex: number, input: string, channels: numbe
       // DARTS SepConv: (ReLU - depthwise kxk - pointwise 1x1 - BN) twice.
       let x = input;
       for (const i of [1, 2]) {
-        x = ir.add({ id: `${prefix}_relu${i}`, op: 'relu', inputs: [x], ...base });
-        x = ir.add({ id: `${prefix}_dw${i}`, op: 'depthwise', inputs: [x], kernel: [op.kernel!, op.kernel!], stride: 1, padding: 'same', ...base });
-        x = ir.add({ id: `${prefix}_pw${i}`, op: 'conv', inputs: [x], filters: channels, kernel: [1, 1], stride: 1, padding: 'same', ...base });
-        x = ir.add({ id: `${prefix}_bn${i}`, op: 'batchnorm', inputs: [x], ...base });
+        x = ir.relu(`${prefix}_relu${i}`, x, base);
+        x = ir.depthwise(`${prefix}_dw${i}`, x, { kernel: op.kernel!, stride: 1, padding: 'same' }, base);
+        x = ir.conv(`${prefix}_pw${i}`, x, { filters: channels, kernel: 1, stride: 1, padding: 'same' }, base);
+        x = ir.bn(`${prefix}_bn${i}`, x, base);
       }
       return x;
     }
     case 'dil': {
       // DARTS DilConv: ReLU - depthwise kxk (dilation 2) - pointwise 1x1 - BN.
-      const r = ir.add({ id: `${prefix}_relu`, op: 'relu', inputs: [input], ...base });
-      const d = ir.add({
-        id: `${prefix}_dw`,
-        op: 'depthwise',
-        inputs: [r],
-        kernel: [op.kernel!, op.kernel!],
-        stride: 1,
-        padding: 'same',
-        dilation: DILATION,
-        ...base,
-      });
-      const p = ir.add({ id: `${prefix}_pw`, op: 'conv', inputs: [d], filters: channels, kernel: [1, 1], stride: 1, padding: 'same', ...base });
-      return ir.add({ id: `${prefix}_bn`, op: 'batchnorm', inputs: [p], ...base });
+      const r = ir.relu(`${prefix}_relu`, input, base);
+      const d = ir.depthwise(`${prefix}_dw`, r, { kernel: op.kernel!, stride: 1, padding: 'same', dilation: DILATION }, base);
+      const p = ir.conv(`${prefix}_pw`, d, { filters: channels, kernel: 1, stride: 1, padding: 'same' }, base);
+      return ir.bn(`${prefix}_bn`, p, base);
     }
     case 'conv7x1_1x7': {
       // DARTS conv_7x1_1x7: ReLU - conv 1x7 - conv 7x1 - BN.
-      const r = ir.add({ id: `${prefix}_relu`, op: 'relu', inputs: [input], ...base });
-      const a = ir.add({ id: `${prefix}_conv1x7`, op: 'conv', inputs: [r], filters: channels, kernel: [1, 7], stride: 1, padding: 'same', ...base });
-      const b = ir.add({ id: `${prefix}_conv7x1`, op: 'conv', inputs: [a], filters: channels, kernel: [7, 1], stride: 1, padding: 'same', ...base });
-      return ir.add({ id: `${prefix}_bn`, op: 'batchnorm', inputs: [b], ...base });
+      const r = ir.relu(`${prefix}_relu`, input, base);
+      const a = ir.conv(`${prefix}_conv1x7`, r, { filters: channels, kernel: [1, 7], stride: 1, padding: 'same' }, base);
+      const b = ir.conv(`${prefix}_conv7x1`, a, { filters: channels, kernel: [7, 1], stride: 1, padding: 'same' }, base);
+      return ir.bn(`${prefix}_bn`, b, base);
     }
     case 'identity':
-      return ir.add({ id: prefix, op: 'identity', inputs: [input], ...base });
+      return ir.identity(prefix, input, base);
     case 'zero':
-      return ir.add({ id: prefix, op: 'zero', inputs: [input], ...base });
+      return ir.zero(prefix, input, base);
   }
 }
 
@@ -92,14 +74,12 @@ function normalCell(ir: IRBuilder, block: BlockGenes, b: number, input: string, 
     const k = i + 1;
     outputs.push(normalOp(ir, node.op, outputs[node.input]!, channels, `b${b}_normal_n${k}`, `b${b}/normal/n${k}`));
   });
-  const concat = ir.add({
-    id: `b${b}_normal_concat`,
-    op: 'concat',
-    inputs: block.unconsumed.map((k) => outputs[k]!),
-    group: `b${b}/normal/out`,
-    label: `concat ${block.unconsumed.map((k) => `n${k}`).join(',')}`,
-  });
-  return ir.reluConvBn(`b${b}_normal_proj`, concat, channels, `b${b}/normal/out`, `1x1 conv -> ${channels}`);
+  const concat = ir.concat(
+    `b${b}_normal_concat`,
+    block.unconsumed.map((k) => outputs[k]!),
+    { group: `b${b}/normal/out`, label: `concat ${block.unconsumed.map((k) => `n${k}`).join(',')}` },
+  );
+  return reluConv1x1Bn(ir, `b${b}_normal_proj`, concat, channels, `b${b}/normal/out`, `1x1 conv -> ${channels}`);
 }
 
 function reductionCell(ir: IRBuilder, block: BlockGenes, b: number, input: string, channels: number): string {
@@ -107,40 +87,26 @@ function reductionCell(ir: IRBuilder, block: BlockGenes, b: number, input: strin
     const pool = POOLS[poolIndex]!;
     const prefix = `b${b}_reduce_p${i + 1}`;
     const group = `b${b}/reduce/p${i + 1}`;
-    const p = ir.add({
-      id: `${prefix}_pool`,
-      op: 'pool',
-      inputs: [input],
-      mode: pool.mode,
-      window: pool.window,
-      stride: 2,
-      padding: 'same',
-      group,
-      label: pool.label,
-    });
-    return ir.reluConvBn(prefix, p, channels / 4, group, pool.label);
+    const p = ir.pool(`${prefix}_pool`, input, { mode: pool.mode, window: pool.window, stride: 2, padding: 'same' }, { group, label: pool.label });
+    return reluConv1x1Bn(ir, prefix, p, channels / 4, group, pool.label);
   });
-  return ir.add({ id: `b${b}_reduce_concat`, op: 'concat', inputs: branches, group: `b${b}/reduce/out`, label: `concat -> ${channels}` });
+  return ir.concat(`b${b}_reduce_concat`, branches, { group: `b${b}/reduce/out`, label: `concat -> ${channels}` });
 }
 
 export function decodeMstf(g: Genotype, ctx: SpaceContext, options: MstfOptions): NetworkIR {
   const ir = new IRBuilder();
   const c0 = options.channels;
-  let x = ir.add({ id: 'input', op: 'input', inputs: [], shape: [...ctx.inputShape], group: 'input', label: 'input' });
-  x = ir.add({ id: 'stem_conv', op: 'conv', inputs: [x], filters: c0, kernel: [3, 3], stride: 1, padding: 'same', group: 'stem', label: `conv 3x3 -> ${c0}` });
-  x = ir.add({ id: 'stem_bn', op: 'batchnorm', inputs: [x], group: 'stem', label: 'BN' });
+  let x = ir.input('input', [...ctx.inputShape], { group: 'input', label: 'input' });
+  x = ir.conv('stem_conv', x, { filters: c0, kernel: 3, stride: 1, padding: 'same' }, { group: 'stem', label: `conv 3x3 -> ${c0}` });
+  x = ir.bn('stem_bn', x, { group: 'stem', label: 'BN' });
   splitBlocks(g).forEach((block, i) => {
     const b = i + 1;
     const channels = blockChannels(c0, b);
-    if (b > 1) x = ir.reluConvBn(`b${b}_expand`, x, channels, `b${b}/expand`, `1x1 conv ${channels / 2} -> ${channels}`);
+    if (b > 1) x = reluConv1x1Bn(ir, `b${b}_expand`, x, channels, `b${b}/expand`, `1x1 conv ${channels / 2} -> ${channels}`);
     x = normalCell(ir, block, b, x, channels);
     x = reductionCell(ir, block, b, x, channels);
   });
-  x = ir.add({ id: 'gap', op: 'gap', inputs: [x], group: 'head', label: 'global avg pool' });
-  x = ir.add({ id: 'classifier', op: 'dense', inputs: [x], units: ctx.classes, bias: true, group: 'head', label: `dense -> ${ctx.classes}` });
-  return {
-    nodes: ir.nodes,
-    output: x,
-    meta: { space: 'mstf', blocks: options.blocks, channels: c0, inputShape: [...ctx.inputShape], classes: ctx.classes },
-  };
+  x = ir.gap('gap', x, { group: 'head', label: 'global avg pool' });
+  x = ir.dense('classifier', x, ctx.classes, true, { group: 'head', label: `dense -> ${ctx.classes}` });
+  return ir.build(x, { space: 'mstf', blocks: options.blocks, channels: c0, inputShape: [...ctx.inputShape], classes: ctx.classes });
 }

@@ -10,7 +10,8 @@
  * avg_pool_3x3 = avg pool 3x3 stride 1 excluding padding (PyTorch count_include_pad=False = TF 'same').
  */
 import type { Genotype, SpaceContext } from '../../core/contracts/search-space.js';
-import type { IRNode, NetworkIR } from '../../core/ir/types.js';
+import { IRBuilder } from '../../core/ir/builder.js';
+import type { NetworkIR } from '../../core/ir/types.js';
 import { EDGES, NB201_OPS } from './cell.js';
 
 export interface Nb201Options {
@@ -20,46 +21,24 @@ export interface Nb201Options {
 
 export const STAGES = 3;
 
-class IRBuilder {
-  readonly nodes: IRNode[] = [];
-
-  add<N extends IRNode>(node: N): string {
-    this.nodes.push(node);
-    return node.id;
-  }
-
-  /** ReLU - conv kxk (no bias, PyTorch padding) - BN. */
-  reluConvBn(prefix: string, input: string, filters: number, k: number, stride: number, group: string, label: string): string {
-    const r = this.add({ id: `${prefix}_relu`, op: 'relu', inputs: [input], group, label });
-    const c = this.add({
-      id: `${prefix}_conv`,
-      op: 'conv',
-      inputs: [r],
-      filters,
-      kernel: [k, k],
-      stride,
-      padding: (k - 1) / 2,
-      bias: false,
-      group,
-      label,
-    });
-    return this.add({ id: `${prefix}_bn`, op: 'batchnorm', inputs: [c], group, label });
-  }
+/** ReLU - conv kxk (no bias, PyTorch padding) - BN. */
+function reluConvBn(ir: IRBuilder, prefix: string, input: string, filters: number, k: number, stride: number, group: string, label: string): string {
+  return ir.reluConvBn(prefix, input, { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false }, { group, label });
 }
 
 function edgeOp(ir: IRBuilder, op: number, input: string, channels: number, prefix: string, group: string): string {
   const label = NB201_OPS[op]!;
   switch (label) {
     case 'none':
-      return ir.add({ id: prefix, op: 'zero', inputs: [input], group, label });
+      return ir.zero(prefix, input, { group, label });
     case 'skip_connect':
-      return ir.add({ id: prefix, op: 'identity', inputs: [input], group, label });
+      return ir.identity(prefix, input, { group, label });
     case 'nor_conv_1x1':
-      return ir.reluConvBn(prefix, input, channels, 1, 1, group, label);
+      return reluConvBn(ir, prefix, input, channels, 1, 1, group, label);
     case 'nor_conv_3x3':
-      return ir.reluConvBn(prefix, input, channels, 3, 1, group, label);
+      return reluConvBn(ir, prefix, input, channels, 3, 1, group, label);
     case 'avg_pool_3x3':
-      return ir.add({ id: prefix, op: 'pool', inputs: [input], mode: 'avg', window: 3, stride: 1, padding: 'same', group, label });
+      return ir.pool(prefix, input, { mode: 'avg', window: 3, stride: 1, padding: 'same' }, { group, label });
   }
 }
 
@@ -70,7 +49,7 @@ function cell(ir: IRBuilder, g: Genotype, input: string, channels: number, name:
     const terms = EDGES.map(([from, t], i) => ({ from, t, i }))
       .filter((e) => e.t === to)
       .map((e) => edgeOp(ir, g[e.i]!, nodes[e.from]!, channels, `${name}_e${e.from}${to}`, `${group}/edge ${e.from}->${to}`));
-    nodes.push(terms.length === 1 ? terms[0]! : ir.add({ id: `${name}_n${to}`, op: 'add', inputs: terms, group: `${group}/node ${to}`, label: 'sum' }));
+    nodes.push(terms.length === 1 ? terms[0]! : ir.add(`${name}_n${to}`, terms, { group: `${group}/node ${to}`, label: 'sum' }));
   }
   return nodes[3]!;
 }
@@ -78,31 +57,33 @@ function cell(ir: IRBuilder, g: Genotype, input: string, channels: number, name:
 export function decodeNb201(g: Genotype, ctx: SpaceContext, options: Nb201Options): NetworkIR {
   const ir = new IRBuilder();
   const c = options.channels;
-  let x = ir.add({ id: 'input', op: 'input', inputs: [], shape: [...ctx.inputShape], group: 'input', label: 'input' });
-  x = ir.add({ id: 'stem_conv', op: 'conv', inputs: [x], filters: c, kernel: [3, 3], stride: 1, padding: 1, bias: false, group: 'stem', label: `conv 3x3 -> ${c}` });
-  x = ir.add({ id: 'stem_bn', op: 'batchnorm', inputs: [x], group: 'stem', label: 'BN' });
+  let x = ir.input('input', [...ctx.inputShape], { group: 'input', label: 'input' });
+  x = ir.conv('stem_conv', x, { filters: c, kernel: 3, stride: 1, padding: 1, bias: false }, { group: 'stem', label: `conv 3x3 -> ${c}` });
+  x = ir.bn('stem_bn', x, { group: 'stem', label: 'BN' });
   for (let s = 1; s <= STAGES; s++) {
     const channels = c * 2 ** (s - 1);
     if (s > 1) {
       const group = `resblock${s - 1}`;
       const label = `ResNet block ${channels / 2} -> ${channels}, stride 2`;
-      const a = ir.reluConvBn(`r${s - 1}_a`, x, channels, 3, 2, group, label);
-      const b = ir.reluConvBn(`r${s - 1}_b`, a, channels, 3, 1, group, label);
-      const p = ir.add({ id: `r${s - 1}_pool`, op: 'pool', inputs: [x], mode: 'avg', window: 2, stride: 2, padding: 0, group, label });
-      const sc = ir.add({ id: `r${s - 1}_shortcut`, op: 'conv', inputs: [p], filters: channels, kernel: [1, 1], stride: 1, padding: 0, bias: false, group, label });
-      x = ir.add({ id: `r${s - 1}_add`, op: 'add', inputs: [sc, b], group, label });
+      const a = reluConvBn(ir, `r${s - 1}_a`, x, channels, 3, 2, group, label);
+      const b = reluConvBn(ir, `r${s - 1}_b`, a, channels, 3, 1, group, label);
+      const p = ir.pool(`r${s - 1}_pool`, x, { mode: 'avg', window: 2, stride: 2, padding: 0 }, { group, label });
+      const sc = ir.conv(`r${s - 1}_shortcut`, p, { filters: channels, kernel: 1, stride: 1, padding: 0, bias: false }, { group, label });
+      x = ir.add(`r${s - 1}_add`, [sc, b], { group, label });
     }
     for (let i = 1; i <= options.cellsPerStage; i++) {
       x = cell(ir, g, x, channels, `s${s}c${i}`, `stage${s}/cell${i}`);
     }
   }
-  x = ir.add({ id: 'lastact_bn', op: 'batchnorm', inputs: [x], group: 'head', label: 'BN' });
-  x = ir.add({ id: 'lastact_relu', op: 'relu', inputs: [x], group: 'head', label: 'ReLU' });
-  x = ir.add({ id: 'gap', op: 'gap', inputs: [x], group: 'head', label: 'global avg pool' });
-  x = ir.add({ id: 'classifier', op: 'dense', inputs: [x], units: ctx.classes, bias: true, group: 'head', label: `linear -> ${ctx.classes}` });
-  return {
-    nodes: ir.nodes,
-    output: x,
-    meta: { space: 'nb201', channels: c, cellsPerStage: options.cellsPerStage, inputShape: [...ctx.inputShape], classes: ctx.classes },
-  };
+  x = ir.bn('lastact_bn', x, { group: 'head', label: 'BN' });
+  x = ir.relu('lastact_relu', x, { group: 'head', label: 'ReLU' });
+  x = ir.gap('gap', x, { group: 'head', label: 'global avg pool' });
+  x = ir.dense('classifier', x, ctx.classes, true, { group: 'head', label: `linear -> ${ctx.classes}` });
+  return ir.build(x, {
+    space: 'nb201',
+    channels: c,
+    cellsPerStage: options.cellsPerStage,
+    inputShape: [...ctx.inputShape],
+    classes: ctx.classes,
+  });
 }
