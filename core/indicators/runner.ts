@@ -14,7 +14,8 @@
  */
 import { tf } from '../engine/tf.js';
 import { compileNetwork } from '../engine/compile.js';
-import { oneLine } from '../errors.js';
+import { MstfError, oneLine } from '../errors.js';
+import { inferShapes } from '../ir/shapes.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { Network } from '../contracts/engine.js';
 import type { Indicator, IndicatorContext, IndicatorDetails } from '../contracts/indicator.js';
@@ -44,6 +45,36 @@ export interface ScoreResult {
 /** 'NaN' | 'Infinity' | '-Infinity' for non-finite numbers (JSON would print null). */
 export function nonFiniteLabel(v: number): string | undefined {
   return Number.isFinite(v) ? undefined : String(v);
+}
+
+/**
+ * The wasm backend's heap is at most 4 GiB and an allocation past it aborts the wasm module for the rest of the
+ * process (every later tensor op fails). Backpropagating a data batch keeps every activation on the tape plus
+ * about as much again for gradients and kernel temporaries, so it is refused up front (a recorded indicator
+ * error, not a dead process) when that estimate passes 3 GiB. Measured: mstf C0 = 128 at 28x28 aborts at
+ * batch 64 (estimate ~4.6 GiB) and runs at batch 16 (~1.2 GiB).
+ */
+const WASM_BACKPROP_LIMIT_BYTES = 3 * 2 ** 30;
+
+/** Bytes of every node's float32 output for a batch of n, times 2 for the backward pass. */
+export function backpropBytes(ir: NetworkIR, n: number): number {
+  let floats = 0;
+  for (const shape of inferShapes(ir).values()) floats += shape.reduce((a, b) => a * b, 1);
+  return floats * n * 4 * 2;
+}
+
+function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch): void {
+  if (tf.getBackend() !== 'wasm') return;
+  const n = batch.shape[0];
+  const bytes = backpropBytes(ir, n);
+  if (bytes <= WASM_BACKPROP_LIMIT_BYTES) return;
+  const perExample = bytes / n;
+  const maxBatch = Math.max(1, Math.floor(WASM_BACKPROP_LIMIT_BYTES / perExample));
+  throw new MstfError(
+    'INVALID_ARGUMENT',
+    `indicator ${id}: backpropagating a batch of ${n} through this network needs about ${(bytes / 2 ** 30).toFixed(1)} GiB, ` +
+      `over what the wasm backend's 4 GiB heap allows; use --batch-size ${maxBatch} or less, or the tensorflow backend`,
+  );
 }
 
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
@@ -80,6 +111,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         if (indicator.needs.data && !req.batch) {
           throw new Error(`indicator ${id} reads data but no batch was given`);
         }
+        if (indicator.needs.backward && indicator.needs.data && req.batch) checkWasmMemory(id, req.ir, req.batch);
         const value = await indicator.score(ctx, req.optionsById?.[id]);
         if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);
         const label = nonFiniteLabel(value.score);
