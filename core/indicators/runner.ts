@@ -50,11 +50,12 @@ export function nonFiniteLabel(v: number): string | undefined {
 /**
  * The wasm backend's heap is at most 4 GiB and an allocation past it aborts the wasm module for the rest of the
  * process (every later tensor op fails). Backpropagating a data batch keeps every activation on the tape plus
- * about as much again for gradients and kernel temporaries, so it is refused up front (a recorded indicator
- * error, not a dead process) when that estimate passes 3 GiB. Measured: mstf C0 = 128 at 28x28 aborts at
- * batch 64 (estimate ~4.6 GiB) and runs at batch 16 (~1.2 GiB).
+ * about as much again for gradients and kernel temporaries (the estimate below), and the kernels' own
+ * temporaries come on top, so it is refused up front (a recorded indicator error, not a dead process) when
+ * the estimate passes 2 GiB. Measured with mstf C0 = 128 at 28x28 (57.6 MB per example by this estimate):
+ * batch 32 runs (estimate 1.8 GiB, peak RSS 4.3 GB), batch 53 aborts the module (3.0 GiB).
  */
-const WASM_BACKPROP_LIMIT_BYTES = 3 * 2 ** 30;
+const WASM_BACKPROP_LIMIT_BYTES = 2 * 2 ** 30;
 
 /** Bytes of every node's float32 output for a batch of n, times 2 for the backward pass. */
 export function backpropBytes(ir: NetworkIR, n: number): number {

@@ -86,6 +86,10 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         if (given !== 1) {
           throw new MstfError('INVALID_ARGUMENT', 'start_training: give exactly one of genotype, searchId or model');
         }
+        // A baseline model has a fixed width and depth (`mstf train --model` refuses these too).
+        if (args.model && (args.channels !== undefined || args.blocks !== undefined)) {
+          throw new MstfError('INVALID_ARGUMENT', `start_training: channels and blocks apply to searched architectures, not to model ${args.model}`);
+        }
         const spec: ModelSpec = args.model
           ? { kind: 'model', model: args.model }
           : args.searchId

@@ -133,6 +133,7 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     ['describe_architecture', { genotype: '1,2,3' }, /genotype has 3 genes/],
     ['get_search_status', { searchId: 'no-such-search' }, /no-such-search/],
     ['get_training_status', { trainingId: '../../etc' }, /trainingId/],
+    ['start_training', { model: 'resnet18', dataset: 'breastmnist', channels: 8 }, /channels and blocks apply to searched architectures, not to model resnet18/],
   ];
   for (const [tool, args, pattern] of cases) {
     const r = await call(client, tool, args);
