@@ -2,6 +2,7 @@ import type { Batch, Dataset, DataLocation, Split, SplitData } from '../contract
 import type { Kernel } from '../kernel/loader.js';
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
+import { stripUndefined } from '../util/values.js';
 
 /** Gather the images and labels at `indices` into a normalised Batch. */
 export function gatherBatch(data: SplitData, indices: ArrayLike<number>, dataset: Pick<Dataset, 'normalise' | 'info'>): Batch {
@@ -87,6 +88,3 @@ export async function loadSplit(
   return { dataset, data, loc };
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}

@@ -25,6 +25,7 @@ import type {
 import { deriveSeed } from './seeds.js';
 import { archRequest, loadSearchBatch, makeProblem, resolveSetup, type SearchKernel, type SearchSetup } from './setup.js';
 import type { ArchRequest } from '../arch/describe.js';
+import { finiteOrNull } from '../util/values.js';
 
 /** How often a running search writes its heartbeat (also written with every candidate). */
 export const HEARTBEAT_MS = 2_000;
@@ -63,10 +64,6 @@ function rawRow(c: CandidateRecord, ids: readonly string[]): RawScores {
 /** Degenerate networks and candidates whose scores failed are infeasible (ranked below every feasible one). */
 function violationOf(c: CandidateRecord): number {
   return c.degenerate || c.state === 'failed' ? 1 : 0;
-}
-
-function finiteOrNull(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 /** Best finite raw value per indicator. */

@@ -17,6 +17,7 @@ import type {
   SelectedArchitecture,
   StoredResult,
 } from './types.js';
+import { finiteOrNull } from '../util/values.js';
 
 /** How long a writer waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 15_000;
@@ -430,10 +431,6 @@ export class RunStore {
       createdAt: row.created_at,
     };
   }
-}
-
-function finiteOrNull(v: number | null | undefined): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 function toSearch(r: SearchRow): SearchRecord {

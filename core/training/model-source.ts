@@ -10,6 +10,7 @@ import type { SpaceContext } from '../contracts/search-space.js';
 import type { NetworkIR } from '../ir/types.js';
 import { getModelSource } from '../models/index.js';
 import { RunStore } from '../store/run-store.js';
+import { stripUndefined } from '../util/values.js';
 
 export type ModelSpec =
   | { kind: 'genotype'; genotype: string; space: string; channels?: number; blocks?: number }
@@ -60,10 +61,6 @@ export function readSearchPick(storePath: string, searchId: string): SearchPick 
   } finally {
     store.close();
   }
-}
-
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 function fromGenotype(

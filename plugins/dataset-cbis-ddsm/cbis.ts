@@ -11,6 +11,7 @@ import type { DatasetStorage, LocalFile } from '../../core/data/storage.js';
 import { CSV_FILES, findCsv, readCases, type AbnormalityType, type CbisImage } from './cases.js';
 import { decodeDicom } from './dicom.js';
 import { resolveImage, resolveMask } from './resolve.js';
+import { stripUndefined } from '../../core/util/values.js';
 
 export const cbisOptionsSchema = z.object({
   /** Folder with the four description CSVs and the DICOM tree (default: env MSTF_CBIS_DDSM_ROOT, else <data dir>/cbis-ddsm). */
@@ -223,6 +224,3 @@ function cachedProportion(cacheDir: string, root: string, roiPath: string): numb
   return p;
 }
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
