@@ -210,14 +210,20 @@ describe('search service', () => {
     // Objectives of each candidate come from its own generation's pool.
     expect(rows.every((r) => r.objectives !== null && r.objectives.length === 2)).toBe(true);
 
-    // Report: Fig. 5 style fronts of generations 0, 1, 2 and the selected architecture's drawing.
+    // Report: Fig. 5 (raw FLOPs against each indicator), hypervolume and the selected drawing, as SVG and PNG,
+    // and one self-contained index.html (no file references, every figure inlined).
     const out = path.join(ws, 'report');
-    const files = writeReport(service, id, out);
-    expect(files.map((f) => path.basename(f)).sort()).toEqual(['index.html', 'pareto.svg', 'selected.svg']);
-    const svg = fs.readFileSync(path.join(out, 'pareto.svg'), 'utf8');
-    expect([...svg.matchAll(/data-generation="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([0, 1, 2]);
-    expect(fs.readFileSync(path.join(out, 'selected.svg'), 'utf8')).toMatch(/^<svg|<\?xml/);
-    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain(a.selected!.genotype);
+    const files = await writeReport(service, id, out, { trainingsRoots: [path.join(ws, 'no-trainings')] });
+    expect(files.map((f) => path.basename(f)).sort()).toEqual(
+      ['fig5-fronts.png', 'fig5-fronts.svg', 'hypervolume.png', 'hypervolume.svg', 'index.html', 'selected.png', 'selected.svg'],
+    );
+    const svg = fs.readFileSync(path.join(out, 'fig5-fronts.svg'), 'utf8');
+    expect(svg).toContain('FLOPs (M multiply-accumulates)');
+    expect(svg).toContain(`selected ${a.selected!.hash.slice(0, 8)}`);
+    expect(fs.readFileSync(path.join(out, 'fig5-fronts.png')).subarray(1, 4).toString()).toBe('PNG');
+    const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).toContain(a.selected!.genotype);
+    expect(html).not.toMatch(/(src|href)="(?!data:)/);
     service.close();
   });
 });
