@@ -40,7 +40,6 @@ export function frontsSpec(input: FrontsFigureInput): TopLevelSpec {
     return {
       width: PANEL.width,
       height: PANEL.height,
-      title: { text: indicator, fontSize: 12 },
       layer: [
         {
           data: { values: rows(input.candidates, indicator) },
@@ -49,7 +48,7 @@ export function frontsSpec(input: FrontsFigureInput): TopLevelSpec {
         },
         {
           data: { values: rows(input.fronts, indicator) },
-          mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1.2, point: { filled: true, size: 36 } },
+          mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1.2, strokeOpacity: 0.75, point: { filled: true, size: 36 } },
           encoding: {
             x,
             y,
