@@ -179,11 +179,12 @@ export function planMemory(ir: NetworkIR, batchSize: number, backend: string, re
   if (fits >= batchSize) {
     return finish(batchSize, evalBatch, `the whole batch fits ${limit.what} (estimate ${gib(bytesFor(train, batchSize))})`, limit.bytes);
   }
+  const sizes = microBatchSizes(batchSize, fits);
   return finish(
     fits,
     evalBatch,
     `a batch of ${batchSize} needs about ${gib(bytesFor(train, batchSize))} (estimate), over ${limit.what}; ` +
-      `gradients accumulated over micro-batches of at most ${fits}`,
+      `gradients accumulated over ${sizes.length} micro-batches of at most ${sizes[0]} (estimate ${gib(bytesFor(train, sizes[0]!))})`,
     limit.bytes,
   );
 }
