@@ -25,6 +25,7 @@ const MEASURED = [
   { name: 'mstf C0=128', ir: mstf128, batch: 16, heap: 2_347_171_840 },
   { name: 'resnet50', ir: () => resnetIR('resnet50', ctx), batch: 4, heap: 1_048_772_608 },
   { name: 'resnet50', ir: () => resnetIR('resnet50', ctx), batch: 16, heap: 2_720_137_216 },
+  { name: 'resnet18', ir: () => resnetIR('resnet18', ctx), batch: 128, heap: 3_267_821_568 },
 ];
 
 describe('training memory estimate', () => {
@@ -33,11 +34,11 @@ describe('training memory estimate', () => {
     expect(activationFloats(tinyIR(16, 1, 2, 8))).toBe(256 + 512 * 3 + 8 + 2);
   });
 
-  it('is above every measured peak and within 1.6x of it', () => {
+  it('is above every measured peak and within 1.3x of it', () => {
     for (const m of MEASURED) {
       const est = bytesFor(trainStepMemory(m.ir()), m.batch);
       expect(est, `${m.name} batch ${m.batch}`).toBeGreaterThan(m.heap);
-      expect(est, `${m.name} batch ${m.batch}`).toBeLessThan(1.6 * m.heap);
+      expect(est, `${m.name} batch ${m.batch}`).toBeLessThan(1.3 * m.heap);
     }
   });
 
@@ -81,6 +82,8 @@ describe('planMemory', () => {
   it('a small network takes the whole batch; a backend without a limit always does', () => {
     const small = planMemory(tinyIR(28, 1, 2), 128, 'wasm');
     expect(small).toMatchObject({ microBatch: 128, microBatches: 1, evalBatch: 128 });
+    // ResNet-18 measured 3.27 GB at batch 128 on wasm: it keeps the protocol's whole batch.
+    expect(planMemory(resnetIR('resnet18', ctx), 128, 'wasm')).toMatchObject({ microBatch: 128, microBatches: 1 });
     const cpu = planMemory(resnetIR('resnet50', ctx), 128, 'cpu');
     expect(cpu).toMatchObject({ microBatch: 128, microBatches: 1, evalBatch: 128, limitBytes: null });
     expect(cpu.reason).toBe('the whole batch; backend cpu has no known memory limit');
