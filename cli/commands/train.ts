@@ -34,6 +34,10 @@ export default class Train extends MstfCommand<typeof Train> {
     predictions: Flags.string({ description: 'write one CSV row per test image: index, label(s), class probabilities' }),
     resume: Flags.boolean({ description: 'continue the training in --out from its last checkpoint', default: false }),
     'max-train': Flags.integer({ description: 'quick check: train on a seeded random subset of N training images', min: 1 }),
+    'micro-batch': Flags.string({
+      description: 'examples per forward/backward pass, gradients accumulated over the batch: N, or auto (the largest that fits the backend\'s memory)',
+      default: 'auto',
+    }),
     'max-eval': Flags.integer({ description: 'quick check: validate and test on the first N images of each split', min: 1 }),
     json: Flags.boolean({ description: 'JSON lines: one per epoch, the last one with the final metrics', default: false }),
   };
@@ -61,6 +65,11 @@ export default class Train extends MstfCommand<typeof Train> {
     if (f.resume) request.resume = true;
     if (f['max-train']) request.maxTrain = f['max-train'];
     if (f['max-eval']) request.maxEval = f['max-eval'];
+    const micro = f['micro-batch'].trim().toLowerCase();
+    if (micro !== 'auto' && !/^[1-9][0-9]*$/.test(micro)) {
+      throw new MstfError('INVALID_ARGUMENT', `--micro-batch must be a positive integer or auto, got "${f['micro-batch']}"`);
+    }
+    request.microBatch = micro === 'auto' ? 'auto' : Number(micro);
 
     // SIGINT / SIGTERM: the trainer checkpoints after the current batch and marks the training cancelled.
     const controller = new AbortController();
@@ -100,7 +109,7 @@ export default class Train extends MstfCommand<typeof Train> {
         process.stderr.write(
           `${e.train} train / ${e.val} val / ${e.test} test images, ${e.stepsPerEpoch} steps per epoch` +
             (e.startEpoch > 0 || e.startStep > 0 ? `, resuming at epoch ${e.startEpoch + 1} step ${e.startStep}` : '') +
-            '\n',
+            `; micro-batch ${e.memory.microBatch} (${e.memory.microBatches} per batch of ${e.memory.batchSize}): ${e.memory.reason}\n`,
         );
         return;
       case 'step':

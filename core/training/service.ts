@@ -16,6 +16,7 @@ import type { Split, SplitData } from '../contracts/dataset.js';
 import type { FeatureShape } from '../ir/types.js';
 import { readSearchPick, resolveModel, type ModelSpec, type SearchPick } from './model-source.js';
 import { defaultTrainingsRoot, newTrainingId } from './ids.js';
+import { planMemory, type MicroBatchRequest } from './memory.js';
 import { trainNetwork, CONFIG_FILE, type TrainingEvent, type TrainingMetrics } from './trainer.js';
 
 export interface TrainingRequest {
@@ -36,6 +37,8 @@ export interface TrainingRequest {
   maxTrain?: number;
   /** Validate and test on the first N images of each split (quick checks; metrics not comparable). */
   maxEval?: number;
+  /** Examples per forward/backward pass, gradients accumulated up to batchSize (default auto: memory.ts). */
+  microBatch?: MicroBatchRequest;
 }
 
 export interface TrainingHandle {
@@ -54,6 +57,7 @@ export function checkRequest(r: TrainingRequest): void {
   positive('size', r.size);
   positive('max-train', r.maxTrain);
   positive('max-eval', r.maxEval);
+  if (r.microBatch !== undefined && r.microBatch !== 'auto') positive('micro-batch', r.microBatch);
   if (!(r.lr > 0) || !Number.isFinite(r.lr)) throw new MstfError('INVALID_ARGUMENT', `learning rate must be a positive number, got ${r.lr}`);
   if (!Number.isInteger(r.seed) || r.seed < 0) throw new MstfError('INVALID_ARGUMENT', `seed must be a non-negative integer, got ${r.seed}`);
   if (r.resume && !r.outDir) throw new MstfError('INVALID_ARGUMENT', '--resume needs --out <dir> of the training to continue');
@@ -113,6 +117,7 @@ export async function runTraining(
   const inputShape: FeatureShape = [h, w, c];
   const model = resolveModel(kernel, r.model, { inputShape, classes: dataset.info.classes }, pick);
   const backend = await ensureBackend(kernel.settings.backend);
+  const memory = planMemory(model.ir, r.batchSize, backend.name, r.microBatch ?? 'auto');
   const handle = trainingLocation(kernel, r);
 
   const train = subset(trainAll, r.maxTrain, new Rng(r.seed));
@@ -151,6 +156,7 @@ export async function runTraining(
       seed: r.seed,
       config,
       run: { backend: backend.name, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' },
+      memory,
     };
     if (r.resume) opts.resume = true;
     if (r.predictionsFile) opts.predictionsFile = path.resolve(kernel.settings.cwd, r.predictionsFile);

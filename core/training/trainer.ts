@@ -21,7 +21,9 @@ import { BestTracker } from './selection.js';
 import { findCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState, type EpochRecord } from './checkpoint.js';
 import { writeJsonAtomic, writeStatus, type TrainingStatus } from './status.js';
 import { writePredictions } from './predictions.js';
-import { classificationLoss, createTrainingOptimizer, type TrainingOptimizer } from './optimizer.js';
+import { createTrainingOptimizer, type TrainingOptimizer } from './optimizer.js';
+import { planMemory, type MemoryPlan } from './memory.js';
+import { batchGradients } from './micro-batch.js';
 
 export const CONFIG_FILE = 'config.json';
 export const METRICS_FILE = 'metrics.json';
@@ -50,6 +52,11 @@ export interface TrainerOptions {
   config: Record<string, unknown>;
   /** Facts about this process (backend, machine) recorded in metrics.json, not compared on resume. */
   run?: Record<string, unknown>;
+  /**
+   * Micro-batch and evaluation chunk (memory.ts planMemory); default: planned for the current tfjs backend
+   * with micro-batch auto. Not compared on resume: it changes only batchnorm statistics.
+   */
+  memory?: MemoryPlan;
 }
 
 export interface SplitMetrics {
@@ -73,10 +80,12 @@ export interface TrainingMetrics {
   wallSeconds: number;
   config: Record<string, unknown>;
   run: Record<string, unknown>;
+  /** The micro-batch used and why (memory.ts). */
+  memory: MemoryPlan;
 }
 
 export type TrainingEvent =
-  | { type: 'start'; id: string; outDir: string; epochs: number; startEpoch: number; startStep: number; stepsPerEpoch: number; train: number; val: number; test: number }
+  | { type: 'start'; id: string; outDir: string; epochs: number; startEpoch: number; startStep: number; stepsPerEpoch: number; train: number; val: number; test: number; memory: MemoryPlan }
   | { type: 'step'; epoch: number; step: number; steps: number; loss: number }
   | ({ type: 'epoch'; epochs: number; best: boolean; bestValAuc: number | null; bestEpoch: number | null; etaSeconds: number } & EpochRecord)
   | { type: 'done'; id: string; state: 'completed'; metrics: TrainingMetrics }
@@ -168,6 +177,9 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
   const classes = data.dataset.info.classes;
   const nTrain = data.train.shape[0];
   const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+  // Before any file is written: refuses a network whose step does not fit the backend for one example.
+  const memory = opts.memory ?? planMemory(net.ir, batchSize, tf.getBackend());
+  const evalBatch = memory.evalBatch;
   const emit = (e: TrainingEvent) => opts.onEvent?.(e);
 
   fs.mkdirSync(outDir, { recursive: true });
@@ -234,7 +246,7 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
   const loopStart = Date.now();
   try {
     status({ state: 'running' });
-    emit({ type: 'start', id: opts.id, outDir, epochs, startEpoch: state.epoch, startStep: state.step, stepsPerEpoch, train: nTrain, val: data.val.shape[0], test: data.test.shape[0] });
+    emit({ type: 'start', id: opts.id, outDir, epochs, startEpoch: state.epoch, startStep: state.step, stepsPerEpoch, train: nTrain, val: data.val.shape[0], test: data.test.shape[0], memory });
 
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const epochStart = Date.now();
@@ -252,12 +264,12 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
         }
         const idx = order.slice(step * batchSize, (step + 1) * batchSize);
         const batch = gatherBatch(data.train, idx, data.dataset);
-        const x = tf.tensor4d(batch.x, batch.shape);
-        const target = classificationLoss(task, classes, batch.labels, idx.length);
-        const g = net.gradients((out) => target.loss(out.output), x, { training: true, updateStats: true });
-        optimizer.apply(g.params, lr);
-        tf.dispose([x, ...g.params.values(), ...Object.values(g.taps)]);
-        target.dispose();
+        const g = batchGradients(net, batch, memory.microBatch);
+        try {
+          optimizer.apply(g.grads, lr);
+        } finally {
+          tf.dispose([...g.grads.values()]);
+        }
         if (!Number.isFinite(g.value)) throw new MstfError('INTERNAL', `training diverged: loss ${g.value} at epoch ${epoch + 1}, step ${step + 1}`);
         lossSum += g.value * idx.length;
         examples += idx.length;
@@ -275,7 +287,7 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       }
       const trainSeconds = (Date.now() - epochStart) / 1000;
       // Not cancellable: a cancel during validation checkpoints right after it.
-      const val = evaluateSplit(net, data.val, data.dataset, batchSize);
+      const val = evaluateSplit(net, data.val, data.dataset, evalBatch);
       const improved = best.update(epoch, val.auc);
       if (improved) {
         fs.rmSync(modelDir, { recursive: true, force: true });
@@ -309,8 +321,8 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
     } else {
       await net.load(modelDir);
     }
-    const val = evaluateSplit(net, data.val, data.dataset, batchSize, opts.signal);
-    const test = evaluateSplit(net, data.test, data.dataset, batchSize, opts.signal);
+    const val = evaluateSplit(net, data.val, data.dataset, evalBatch, opts.signal);
+    const test = evaluateSplit(net, data.test, data.dataset, evalBatch, opts.signal);
     if (opts.predictionsFile) {
       writePredictions(opts.predictionsFile, task, data.test.labels, test.probs, data.test.shape[0], classes);
     }
@@ -328,6 +340,7 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       wallSeconds: (Date.now() - started) / 1000,
       config: { ...opts.config, milestones: milestones(epochs) },
       run: opts.run ?? {},
+      memory,
     };
     writeJsonAtomic(path.join(outDir, METRICS_FILE), metrics);
     status({
