@@ -21,20 +21,23 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
   const indicatorIds = () => ctx.kernel.registry('indicator').ids().sort();
   const dataset = completable(z.string().describe('dataset id, e.g. breastmnist'), (v) => startsWith(datasetIds(), v));
   /** A comma-separated list: complete the last item, keep the ones before. */
-  const indicators = completable(z.string().describe('comma-separated indicator ids (default jacob_cov,synflow)'), (v) => {
+  const indicators = completable(z.string().optional().describe('comma-separated indicator ids (default jacob_cov,synflow)'), (v) => {
     const parts = (v ?? '').split(',');
     const head = parts.slice(0, -1).map((p) => p.trim());
     return startsWith(indicatorIds(), parts[parts.length - 1]!.trim()).filter((id) => !head.includes(id)).map((id) => [...head, id].join(','));
   });
   const searchId = completable(z.string().describe('a search id (list_searches)'), (v) => startsWith(listSearchSummaries(ctx).map((s) => s.id), v));
-  const baseline = completable(z.string().describe(`baseline model: ${modelIds().join(' or ')}`), (v) => startsWith(modelIds(), v));
+  // Optional arguments: completable wraps the optional schema (the SDK looks for the completer on the field itself).
+  const baseline = completable(z.string().optional().describe(`baseline model: ${modelIds().join(' or ')} (default resnet18)`), (v) =>
+    startsWith(modelIds(), v),
+  );
 
   server.registerPrompt(
     'find_small_architecture',
     {
       title: 'Find a small architecture for a dataset',
       description: 'Search the mstf space for a dataset and report the pick and the Pareto front (params, FLOPs, scores)',
-      argsSchema: { dataset, preset: completable(z.string().describe('cpu (minutes, default) or paper'), (v) => startsWith(['cpu', 'paper'], v)).optional() },
+      argsSchema: { dataset, preset: completable(z.string().optional().describe('cpu (minutes, default) or paper'), (v) => startsWith(['cpu', 'paper'], v)) },
     },
     ({ dataset: ds, preset }) =>
       user(
@@ -54,7 +57,7 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
       description: 'Train the pick of a search and a baseline (ResNet-18 by default) with the same protocol and compare them',
       argsSchema: {
         searchId,
-        baseline: baseline.optional(),
+        baseline,
         epochs: z.string().describe('epochs for both trainings (protocol: 100)').optional(),
       },
     },
@@ -76,7 +79,7 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
     {
       title: 'Reproduce a row of the MSTF-NAS paper tables',
       description: 'Paper budget search + 100-epoch training on one MedMNIST subset (Tables II/III; indicator pairs: Table VIII)',
-      argsSchema: { dataset, indicators: indicators.optional() },
+      argsSchema: { dataset, indicators },
     },
     ({ dataset: ds, indicators: ind }) => {
       const ids = (ind ?? 'jacob_cov,synflow').split(',').map((s) => s.trim()).filter(Boolean);
