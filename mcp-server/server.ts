@@ -48,6 +48,7 @@ export function createMcpServer(ctx: McpContext, opts: CreateServerOptions): Mcp
   registerTrainingTools(server, ctx);
   registerCompareTool(server, ctx);
   unknownToolIsProtocolError(server);
+  portableToolSchemas(server);
   registerResources(server, ctx);
   registerPrompts(server, ctx);
   watchSubscriptions(server, ctx, opts.pollMs ?? 1000);
@@ -85,6 +86,50 @@ function unknownToolIsProtocolError(server: McpServer): void {
     }
     return original(req, extra);
   });
+}
+
+/**
+ * The tool schemas as the SDK writes them from zod use two spellings some clients cannot map (the MCP
+ * Inspector's `--strict` check flags both): `type: ["number", "null"]` for a nullable value, and `{}` for a
+ * value of any type. Rewritten to `anyOf: [{type: "number"}, {type: "null"}]` and `true`, which mean the same.
+ */
+function portableToolSchemas(server: McpServer): void {
+  const handlers = (server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> })._requestHandlers;
+  const original = handlers.get('tools/list');
+  if (!original) return;
+  handlers.set('tools/list', async (req, extra) => {
+    const result = (await original(req, extra)) as { tools: { inputSchema: unknown; outputSchema?: unknown }[] };
+    for (const t of result.tools) {
+      t.inputSchema = portable(t.inputSchema);
+      if (t.outputSchema) t.outputSchema = portable(t.outputSchema);
+    }
+    return result;
+  });
+}
+
+/** See portableToolSchemas. */
+export function portable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(portable);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'additionalProperties' && v !== null && typeof v === 'object' && Object.keys(v).length === 0) node[k] = true;
+    else if (k === 'properties' && v !== null && typeof v === 'object') {
+      node[k] = Object.fromEntries(Object.entries(v).map(([name, p]) => [name, portable(p)]));
+    } else node[k] = portable(v);
+  }
+  const type = node.type;
+  if (Array.isArray(type) && type.includes('null') && type.length > 1) {
+    // The constraints (minimum, items, enum, ...) belong to the non-null branches.
+    const { type: _t, description, default: dflt, ...constraints } = node;
+    const branches = type.filter((x) => x !== 'null').map((x) => ({ type: x, ...constraints }));
+    return {
+      ...(description !== undefined ? { description } : {}),
+      ...(dflt !== undefined ? { default: dflt } : {}),
+      anyOf: [...branches, { type: 'null' }],
+    };
+  }
+  return node;
 }
 
 /**

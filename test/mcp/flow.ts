@@ -54,6 +54,20 @@ export async function listsEveryTool(client: Client): Promise<void> {
     // Only fetch_dataset talks to the outside world (the dataset host).
     expect(a.openWorldHint, `${t.name} openWorldHint`).toBe(t.name === 'fetch_dataset');
   }
+  // Portable schemas (the MCP Inspector's --strict rules): no `type: [x, "null"]`, no bare `{}` value schema.
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}[${i}]`));
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    expect(Array.isArray(o.type), `${at}.type is an array`).toBe(false);
+    const ap = o.additionalProperties;
+    if (ap !== null && typeof ap === 'object') expect(Object.keys(ap).length, `${at}.additionalProperties is {}`).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
+  };
+  for (const t of tools) {
+    walk(t.inputSchema, `${t.name}.inputSchema`);
+    walk(t.outputSchema, `${t.name}.outputSchema`);
+  }
   // start_search takes the same options as `mstf search` (SearchConfigSchema).
   const start = tools.find((t) => t.name === 'start_search')!;
   for (const k of ['dataset', 'indicators', 'population', 'offspring', 'generations', 'channels', 'batchSize', 'seed']) {
