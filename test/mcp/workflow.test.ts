@@ -103,7 +103,8 @@ describe('the standard workflow through MCP only', () => {
       `MCP workflow, characters of tool output:\n${spent.map((c) => `  ${String(c.chars).padStart(6)}  ${c.call}`).join('\n')}\n  ${String(total).padStart(6)}  total`,
     );
     expect(total).toBeLessThan(WORKFLOW_BUDGET);
-  });
+    // Two trainings of ResNet-18 and the pick on a loaded 2-core machine: minutes, not the default 2.
+  }, 360_000);
 
   it('logs what it starts as MCP logging notifications, and announces new searches and trainings with list_changed', async () => {
     await waitFor(() => logs.some((l) => l.includes(`search ${searchId} started`)), 'a logging notification for the search');
@@ -175,6 +176,29 @@ describe('the standard workflow through MCP only', () => {
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toMatch(/cursor/);
   });
+
+  it('cancel_training stops a running training: it checkpoints and ends cancelled; a second cancel changes nothing', async () => {
+    // 16 steps of ResNet-18: long enough to be caught running.
+    const t = (await call(conn.client, 'start_training', { model: 'resnet18', dataset: 'breastmnist', epochs: 1, batchSize: 16, maxTrain: 256, maxEval: 16 }))
+      .structuredContent as any;
+    let s: any;
+    for (const deadline = Date.now() + 120_000; ; ) {
+      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 5 })).structuredContent;
+      if (s.state !== 'starting' || Date.now() > deadline) break;
+    }
+    expect(s.state).toBe('running');
+    const first = (await call(conn.client, 'cancel_training', { trainingId: t.trainingId })).structuredContent as any;
+    expect(['running', 'cancelled']).toContain(first.state);
+    for (const deadline = Date.now() + 120_000; s.state !== 'cancelled' && Date.now() < deadline; ) {
+      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 10 })).structuredContent;
+    }
+    expect(s.state).toBe('cancelled');
+    expect(s.epoch).toBe(0);
+    // The checkpoint is kept for `mstf train --resume`.
+    expect(fs.existsSync(path.join(ws.dir, '.mstf', 'trainings', t.trainingId, 'checkpoint', 'state.json'))).toBe(true);
+    const again = (await call(conn.client, 'cancel_training', { trainingId: t.trainingId })).structuredContent as any;
+    expect(again.state).toBe('cancelled');
+  }, 300_000);
 
   it('a search cancelled before it ran resumes with resume_search and ends with the same pick as an uninterrupted run', async () => {
     const started = (await call(conn.client, 'start_search', { ...TINY })).structuredContent as any;
