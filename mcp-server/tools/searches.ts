@@ -139,7 +139,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
           throw new MstfError('INVALID_ARGUMENT', `search ${id} is running (pid ${s.pid ?? ctx.processes.get(id)?.pid}); cancel_search first to restart it`);
         }
         const child = launch(ctx, id, s.config.dataDir ?? ctx.settings.dataDir);
-        const now = service.status(id);
+        const now = statusWithProcess(ctx, id);
         return ok({ searchId: id, status: now.status, evaluated: now.evaluated, total: now.total, pid: child.pid, logFile: child.logFile });
       }),
   );
@@ -288,8 +288,14 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
   );
 }
 
+/** When this server last started a process for a search (resume_search on a cancelled search, say). */
+const launchedAt = new WeakMap<McpContext, Map<string, number>>();
+
 /** Start (or continue) a stored search in a detached `mstf runs resume <id>`. */
 function launch(ctx: McpContext, id: string, dataDir: string) {
+  let m = launchedAt.get(ctx);
+  if (!m) launchedAt.set(ctx, (m = new Map()));
+  m.set(id, Date.now());
   const logFile = logFileOf(ctx, id);
   const child = spawnMstf(['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...withDataDir(ctx.childFlags, dataDir)], {
     cwd: ctx.settings.cwd,
@@ -316,6 +322,19 @@ function logFileOf(ctx: McpContext, id: string): string {
 function statusWithProcess(ctx: McpContext, id: string) {
   const s = searchService(ctx).status(id);
   const child = ctx.processes.get(id);
+  // A cancelled or failed search this server has just restarted: until its process claims it (a few seconds
+  // of booting) the store still says how it ended last time; it is queued again.
+  const started = launchedAt.get(ctx)?.get(id);
+  const record = searchService(ctx).store.requireSearch(id);
+  if (
+    (s.status === 'cancelled' || s.status === 'failed') &&
+    child?.exitCode() === null &&
+    started !== undefined &&
+    started >= Date.parse(record.updatedAt)
+  ) {
+    s.status = 'queued';
+    s.error = null;
+  }
   const logFile = child?.logFile ?? logFileOf(ctx, id);
   let error = s.error;
   const code = child?.exitCode() ?? null;

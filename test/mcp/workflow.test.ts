@@ -206,11 +206,18 @@ describe('the standard workflow through MCP only', () => {
     expect(cancelled.status).toBe('cancelled');
     const resumed = await call(conn.client, 'resume_search', { searchId: started.searchId });
     expect(resumed.isError, textOf(resumed)).toBeFalsy();
-    let s: any;
-    for (const deadline = Date.now() + 120_000; ; ) {
-      s = (await call(conn.client, 'get_search_status', { searchId: started.searchId, waitSeconds: 30 })).structuredContent;
-      if (s.status === 'completed' || s.status === 'failed' || Date.now() > deadline) break;
+    // Long-polls with a progressToken: a progress notification per stored candidate while they wait.
+    const progress: { progress: number; total?: number }[] = [];
+    let s: any = { status: 'queued' };
+    for (const deadline = Date.now() + 120_000; s.status !== 'completed' && s.status !== 'failed' && Date.now() < deadline; ) {
+      const r = await conn.client.callTool({ name: 'get_search_status', arguments: { searchId: started.searchId, waitSeconds: 30 } }, undefined, {
+        onprogress: (p) => progress.push(p),
+      });
+      s = r.structuredContent;
     }
+    expect(progress.length, 'progress notifications during the long-polls').toBeGreaterThan(0);
+    expect(progress.every((p) => p.total === s.total && p.progress <= s.total)).toBe(true);
+    expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
     expect(s.status).toBe('completed');
     // Same configuration and seed as the first search: the same pick.
     const first = (await call(conn.client, 'get_selected_architecture', { searchId })).structuredContent as any;
