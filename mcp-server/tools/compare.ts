@@ -1,6 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
 import { networkCost } from '../../core/ir/cost.js';
 import { getModelSource, modelIds } from '../../core/models/index.js';
 import { searchMember } from '../architectures.js';
@@ -100,7 +99,6 @@ export function registerCompareTool(server: McpServer, ctx: McpContext): void {
         });
         const first = rows[0]!;
         const ratio = (v: number | null, ref: number | null) => (v !== null && ref ? Number((v / ref).toFixed(3)) : null);
-        if (rows.length === 0) throw new MstfError('INVALID_ARGUMENT', 'items: give at least one');
         // Columns in one order for every row (the order row declares), ratios after params and FLOPs.
         const columns = Object.keys(row.shape) as (keyof Row)[];
         return ok({
