@@ -21,9 +21,12 @@ export function fail(e: unknown): CallToolResult {
  */
 export function assistantLine(e: unknown): string {
   let line = messageOf(e).replace(/^(MCP error -?\d+: )?(\w*Error: )+/, '');
-  line = line.replace(/(?:run|use) `mstf datasets fetch ([\w-]+)(?: --size (\d+))?`/g, (_m, id: string, size?: string) =>
-    `call fetch_dataset {"dataset": "${id}"${size ? `, "size": ${size}` : ''}}`,
-  );
+  // The size is in the flag, or only in the message ("dataset X (size 64) is not in ...", "X (64x64) is not in").
+  const sizeInLine = /\(size (\d+)\)|\((\d+)x\d+\)/.exec(line);
+  line = line.replace(/(?:run|use) `mstf datasets fetch ([\w-]+)(?: --size (\d+))?`/g, (_m, id: string, flag?: string) => {
+    const size = flag ?? sizeInLine?.[1] ?? sizeInLine?.[2];
+    return `call fetch_dataset {"dataset": "${id}"${size ? `, "size": ${size}` : ''}}`;
+  });
   line = line.replace(/ \(use --store\)/g, '');
   line = line.replace(/\(mstf datasets list\)/g, '(list_datasets)');
   return line;

@@ -172,6 +172,8 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     ['start_search', { ...TINY, dataset: 'no-such-dataset' }, /dataset.*no-such-dataset|no-such-dataset.*dataset/i],
     ['start_search', { ...TINY, population: -4 }, /population/],
     ['start_search', { ...TINY, dataDir: '/etc' }, /dataDir: \/etc is outside/],
+    // Missing data points to the tool that fetches it, not to a command line.
+    ['start_search', { ...TINY, size: 64 }, /call fetch_dataset \{"dataset": "breastmnist", "size": 64\}$/],
     ['describe_architecture', { genotype: '1,2,banana' }, /banana/],
     ['describe_architecture', { genotype: '1,2,3' }, /genotype has 3 genes/],
     ['get_search_status', { searchId: 'no-such-search' }, /no-such-search/],
@@ -185,6 +187,7 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     expect(text).toMatch(pattern);
     expect(text.split('\n').length, `one line: ${text}`).toBe(1);
     expect(text, 'no class-name prefix').not.toMatch(/^\w*Error: /);
+    expect(text, 'no command-line advice').not.toMatch(/`mstf |--\w/);
   }
   // Nothing was stored for the refused searches, and the server still answers.
   const { searches } = await callOk(client, 'list_searches');
