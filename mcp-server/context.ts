@@ -4,6 +4,8 @@ import type { Settings } from '../core/kernel/settings.js';
 import { PathGuard } from './paths.js';
 import type { DetachedProcess } from './detached.js';
 
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
+
 /**
  * What every tool and resource of one server process shares: the booted kernel, where things live, the
  * path guard, and the processes this server started (so a search whose process died before it could
@@ -20,8 +22,13 @@ export interface McpContext {
   childFlags: string[];
   /** Processes started by start_search / start_training, by search or training id. */
   processes: Map<string, DetachedProcess>;
-  /** Diagnostics go to stderr: in stdio mode stdout carries only protocol messages. */
-  log(line: string): void;
+  /**
+   * Diagnostics go to stderr (in stdio mode stdout carries only protocol messages) and, as MCP logging
+   * notifications, to every connected client that did not raise its level above `level`.
+   */
+  log(line: string, level?: LogLevel): void;
+  /** Connected servers' logging senders (one per session), added by createMcpServer. */
+  logSinks: Set<(line: string, level: LogLevel) => void>;
   /** `<workspace>/.mstf`: logs and trainings. */
   stateDir: string;
 }
@@ -33,13 +40,19 @@ export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; l
   // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
   for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
   if (settings.backend) childFlags.push('--backend', settings.backend);
+  const logSinks = new Set<(line: string, level: LogLevel) => void>();
+  const toStderr = opts.log ?? ((line: string) => process.stderr.write(`mstf mcp: ${line}\n`));
   return {
     kernel,
     settings,
     guard: new PathGuard(settings.cwd, settings.dataDir),
     childFlags,
     processes: new Map(),
-    log: opts.log ?? ((line) => process.stderr.write(`mstf mcp: ${line}\n`)),
+    logSinks,
+    log: (line, level = 'info') => {
+      toStderr(line);
+      for (const sink of logSinks) sink(line, level);
+    },
     stateDir: path.join(settings.cwd, '.mstf'),
   };
 }

@@ -1,30 +1,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { z } from 'zod';
+import { MstfError } from '../../core/errors.js';
 import { SearchConfigSchema } from '../../core/search/config.js';
+import { isSearchAlive } from '../../core/search/service.js';
 import { SEARCH_STATUSES } from '../../core/store/types.js';
+import { archContextShape, searchArchitectureShape, searchResults, type FrontMember } from '../architectures.js';
 import type { McpContext } from '../context.js';
 import { lastLogLine, spawnMstf } from '../detached.js';
-import { guarded, ok } from '../result.js';
-import { listSearchSummaries, searchService } from '../searches.js';
+import { guarded, ok, page } from '../result.js';
+import { estimateSearchSeconds, listSearchSummaries, searchService } from '../searches.js';
+import { detail, DETAIL_SUMMARY_NOTE, idempotentRead, limitArg, cursorArg, sleepUnlessAborted, TOOL_WRITE } from './common.js';
 
 const searchId = z.string().min(1).describe('the id start_search returned (list_searches shows them all)');
 const status = z.enum(SEARCH_STATUSES);
 const scoreMap = z.record(z.string(), z.number().nullable());
 
-const architecture = {
-  genotype: z.string(),
-  hash: z.string(),
-  scores: scoreMap.describe('raw indicator values (null: failed or not finite)'),
-  flops: z.number().nullable(),
-  params: z.number().nullable(),
-};
-const paretoMember = z.object({
-  ...architecture,
-  objectives: z.array(z.number().nullable()).describe('objectives (minimised) over the last generation pool'),
+const frontMemberFull = searchArchitectureShape.extend({
+  objectives: z.array(z.number().nullable()).describe('objectives (minimised) over the generation pool'),
   normalised: z.record(z.string(), z.number().nullable()),
   violation: z.number(),
+});
+const frontMemberSummary = z.object({
+  hash: z.string().describe('pass {searchId, hash} to describe_architecture, score_architecture, start_training or compare'),
+  params: z.number().nullable(),
+  flops: z.number().nullable(),
+  scores: scoreMap,
+  selected: z.boolean().optional(),
 });
 
 export const summaryShape = z.object({
@@ -33,10 +38,8 @@ export const summaryShape = z.object({
   dataset: z.string(),
   generation: z.number().describe('last checkpointed generation (-1: none yet)'),
   generations: z.number(),
-  evaluated: z.number(),
-  total: z.number(),
+  percent: z.number(),
   createdAt: z.string(),
-  updatedAt: z.string(),
 });
 
 const statusShape = {
@@ -46,16 +49,29 @@ const statusShape = {
   generations: z.number(),
   evaluated: z.number().describe('candidates stored so far'),
   total: z.number().describe('candidates the search stores in all'),
+  percent: z.number().describe('evaluated / total, in percent'),
   best: scoreMap.describe('best raw value per indicator so far'),
   etaSeconds: z.number().nullable(),
-  heartbeat: z.string().nullable(),
-  pid: z.number().nullable(),
+  pollAfterSeconds: z.number().nullable().describe('when another get_search_status is worth it (null: finished)'),
   alive: z.boolean().describe('a live process runs it now'),
   error: z.string().nullable(),
-  logFile: z.string().nullable().describe('output of the background process'),
+  heartbeat: z.string().nullable().optional().describe('detail "full"'),
+  pid: z.number().nullable().optional().describe('detail "full"'),
+  logFile: z.string().nullable().optional().describe('output of the background process (detail "full")'),
 };
 
+/** Status at a detail level: summary leaves out what only matters when something goes wrong. */
+function shapeStatus(s: ReturnType<typeof statusWithProcess>, level: 'summary' | 'full') {
+  if (level === 'full') return s;
+  const { heartbeat: _h, pid: _p, logFile: _l, ...rest } = s;
+  return rest;
+}
+
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+/** Longest wait of one get_search_status call (long-poll). */
+const MAX_WAIT_S = 30;
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
  * start_search launches a detached `mstf runs resume <id>` writing to the server's run store and returns at
@@ -67,12 +83,20 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     {
       title: 'Start a search',
       description:
-        'Validate a search configuration (the options of `mstf search`), store it as a queued search and run it ' +
-        'in a detached background process that writes to the run store and outlives this connection. Returns ' +
-        '{searchId, status} at once; follow it with get_search_status or subscribe to mstf://searches/{id}. ' +
-        'preset "cpu" (default) takes minutes on a laptop; "paper" is the paper budget (population 40, 30 generations, C0 128).',
+        'Validate a search configuration, store it as a queued search and run it in a detached background ' +
+        'process that outlives this connection. Returns at once with the search id, the number of evaluations ' +
+        'and an estimated duration; follow it with get_search_status (waitSeconds long-polls). ' +
+        'preset "cpu" (default) takes minutes; "paper" is the paper budget (population 40, 30 generations, C0 128).',
       inputSchema: SearchConfigSchema,
-      outputSchema: { searchId: z.string(), status, pid: z.number(), logFile: z.string() },
+      outputSchema: {
+        searchId: z.string(),
+        status,
+        totalEvaluations: z.number().describe('candidates the search evaluates: population + offspring x (generations - 1)'),
+        estimatedSeconds: z.number().nullable().describe('from earlier searches of this store with the same network size and indicators; null: none yet'),
+        pid: z.number(),
+        logFile: z.string(),
+      },
+      annotations: TOOL_WRITE,
     },
     async (config) =>
       guarded(() => {
@@ -81,14 +105,42 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         const dataDir = (input.dataDir as string | undefined) ?? ctx.settings.dataDir;
         const service = searchService(ctx);
         const id = service.create(input);
-        const logFile = logFileOf(ctx, id);
-        const child = spawnMstf(
-          ['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...withDataDir(ctx.childFlags, dataDir)],
-          { cwd: ctx.settings.cwd, logFile },
-        );
-        ctx.processes.set(id, child);
-        ctx.log(`search ${id} started (pid ${child.pid}, log ${logFile})`);
-        return ok({ searchId: id, status: service.status(id).status, pid: child.pid, logFile });
+        const child = launch(ctx, id, dataDir);
+        const s = service.status(id);
+        return ok({
+          searchId: id,
+          status: s.status,
+          totalEvaluations: s.total,
+          estimatedSeconds: estimateSearchSeconds(ctx, id),
+          pid: child.pid,
+          logFile: child.logFile,
+        });
+      }),
+  );
+
+  server.registerTool(
+    'resume_search',
+    {
+      title: 'Resume a search',
+      description:
+        'Continue a cancelled, failed or interrupted search from its last checkpoint in a detached background ' +
+        'process (already evaluated candidates are reused, so the result equals an uninterrupted run). Refused ' +
+        'while a live process runs it or once it completed.',
+      inputSchema: { searchId },
+      outputSchema: { searchId: z.string(), status, evaluated: z.number(), total: z.number(), pid: z.number(), logFile: z.string() },
+      annotations: TOOL_WRITE,
+    },
+    async ({ searchId: id }) =>
+      guarded(() => {
+        const service = searchService(ctx);
+        const s = service.store.requireSearch(id);
+        if (s.status === 'completed') throw new MstfError('INVALID_ARGUMENT', `search ${id} already completed; nothing to resume`);
+        if (isSearchAlive(s) || (ctx.processes.get(id)?.exitCode() === null && !TERMINAL.has(s.status))) {
+          throw new MstfError('INVALID_ARGUMENT', `search ${id} is running (pid ${s.pid ?? ctx.processes.get(id)?.pid}); cancel_search first to restart it`);
+        }
+        const child = launch(ctx, id, s.config.dataDir ?? ctx.settings.dataDir);
+        const now = statusWithProcess(ctx, id);
+        return ok({ searchId: id, status: now.status, evaluated: now.evaluated, total: now.total, pid: child.pid, logFile: child.logFile });
       }),
   );
 
@@ -97,14 +149,21 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     {
       title: 'Search status',
       description:
-        'Status of a search (queued | running | completed | failed | cancelled), last finished generation, ' +
-        'candidates evaluated of total, best raw score per indicator so far, estimated seconds left, and whether ' +
-        'a live process runs it.',
-      inputSchema: { searchId },
+        'Status of a search (queued | running | completed | failed | cancelled), percent done, best raw score per ' +
+        'indicator so far, estimated seconds left and when to poll again. waitSeconds (up to 30) waits for a ' +
+        'change (a finished generation, a new status) before answering; with a progressToken, progress ' +
+        'notifications (evaluated of total) are sent at each stored candidate while waiting. ' +
+        DETAIL_SUMMARY_NOTE,
+      inputSchema: {
+        searchId,
+        waitSeconds: z.number().min(0).max(MAX_WAIT_S).optional().describe('long-poll: answer at the first change or after this many seconds'),
+        detail,
+      },
       outputSchema: statusShape,
-      annotations: { readOnlyHint: true },
+      annotations: idempotentRead,
     },
-    async ({ searchId: id }) => guarded(() => ok(statusWithProcess(ctx, id))),
+    async ({ searchId: id, waitSeconds, detail: level }, extra) =>
+      guarded(async () => ok(shapeStatus(await waitForChange(ctx, id, waitSeconds ?? 0, extra), level))),
   );
 
   server.registerTool(
@@ -112,17 +171,35 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     {
       title: 'Pareto front',
       description:
-        'The final Pareto front of a completed search: genotype, hash, raw scores, FLOPs, params, objectives and ' +
-        'normalised values of each member; empty until the search completes. The same `pareto` array as ' +
-        '`mstf runs show <id> --json`.',
-      inputSchema: { searchId },
-      outputSchema: { searchId: z.string(), status, pareto: z.array(paretoMember) },
-      annotations: { readOnlyHint: true },
+        'The Pareto front of a search. Completed: its final front (basis "final"); cancelled, failed or still ' +
+        'running: the front of its last finished generation (basis "best-so-far"). Every member has hash, params, ' +
+        'FLOPs and raw scores; the shared context gives space, channels, blocks, dataset and input shape. ' +
+        DETAIL_SUMMARY_NOTE,
+      inputSchema: { searchId, detail },
+      outputSchema: {
+        searchId: z.string(),
+        status,
+        basis: z.enum(['final', 'best-so-far', 'none']),
+        generation: z.number(),
+        context: archContextShape,
+        pareto: z.array(z.union([frontMemberFull, frontMemberSummary])),
+      },
+      annotations: idempotentRead,
     },
-    async ({ searchId: id }) =>
+    async ({ searchId: id, detail: level }) =>
       guarded(() => {
-        const shown = searchService(ctx).show(id);
-        return ok({ searchId: shown.searchId, status: shown.status, pareto: shown.pareto });
+        const r = searchResults(ctx, id);
+        const pareto =
+          level === 'full'
+            ? r.pareto
+            : r.pareto.map((m: FrontMember) => ({
+                hash: m.hash,
+                params: m.params,
+                flops: m.flops,
+                scores: m.scores,
+                ...(m.hash === r.selected?.hash ? { selected: true } : {}),
+              }));
+        return ok({ searchId: r.searchId, status: r.status, basis: r.basis, generation: r.generation, context: r.context, pareto });
       }),
   );
 
@@ -131,17 +208,23 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     {
       title: 'Selected architecture',
       description:
-        'The architecture a completed search picked (highest p1 + p2 in the last population): genotype, hash, raw ' +
-        'scores, FLOPs, params; null until it completes. The same `selected` as `mstf runs show <id> --json`; ' +
-        'pass its genotype to describe_architecture or start_training.',
+        'The architecture a search picked (highest p1 + p2 in the last population) with its context (space, ' +
+        'channels, blocks, dataset, input shape), params and FLOPs. A search that did not complete answers the ' +
+        'pick of its last finished generation (basis "best-so-far"). Pass {searchId} to start_training, ' +
+        'describe_architecture, score_architecture or compare: no genotype needs re-typing.',
       inputSchema: { searchId },
-      outputSchema: { searchId: z.string(), status, selected: z.object(architecture).nullable() },
-      annotations: { readOnlyHint: true },
+      outputSchema: {
+        searchId: z.string(),
+        status,
+        basis: z.enum(['final', 'best-so-far', 'none']),
+        selected: searchArchitectureShape.nullable(),
+      },
+      annotations: idempotentRead,
     },
     async ({ searchId: id }) =>
       guarded(() => {
-        const shown = searchService(ctx).show(id);
-        return ok({ searchId: shown.searchId, status: shown.status, selected: shown.selected });
+        const r = searchResults(ctx, id);
+        return ok({ searchId: r.searchId, status: r.status, basis: r.basis, selected: r.selected });
       }),
   );
 
@@ -151,11 +234,11 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
       title: 'Cancel a search',
       description:
         'Stop a queued or running search: its process stores the candidate in flight, checkpoints and ends ' +
-        '"cancelled" (a cancelled search can be resumed with `mstf runs resume <id>`). Idempotent: cancelling a ' +
-        'cancelled or finished search changes nothing and reports its status.',
+        '"cancelled"; get_pareto_front / get_selected_architecture then answer its best so far, and ' +
+        'resume_search continues it. Idempotent: on a finished search it changes nothing and reports its status.',
       inputSchema: { searchId },
       outputSchema: statusShape,
-      annotations: { idempotentHint: true, destructiveHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ searchId: id }) =>
       guarded(() => {
@@ -166,7 +249,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         const child = ctx.processes.get(id);
         if (signalled) child?.noteTerminated();
         else if (after === 'cancelled') child?.terminate();
-        return ok(statusWithProcess(ctx, id));
+        return ok(shapeStatus(statusWithProcess(ctx, id), 'summary'));
       }),
   );
 
@@ -174,13 +257,57 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     'list_searches',
     {
       title: 'List searches',
-      description: 'Every search in the run store, newest first: id, status, dataset, generation, progress, dates.',
-      inputSchema: {},
-      outputSchema: { store: z.string(), searches: z.array(summaryShape) },
-      annotations: { readOnlyHint: true },
+      description:
+        'Searches in the run store, newest first: id, status, dataset, generation, percent done. `limit` rows per ' +
+        'page (default 20) and `cursor` (nextCursor of the previous page); `status` / `dataset` filter.',
+      inputSchema: {
+        limit: limitArg,
+        cursor: cursorArg,
+        status: status.optional().describe('only searches with this status'),
+        dataset: z.string().min(1).optional().describe('only searches of this dataset'),
+      },
+      outputSchema: { total: z.number(), searches: z.array(summaryShape), nextCursor: z.string().optional() },
+      annotations: idempotentRead,
     },
-    async () => guarded(() => ok({ store: ctx.settings.storePath, searches: listSearchSummaries(ctx) })),
+    async ({ limit, cursor, status: only, dataset }) =>
+      guarded(() => {
+        const rows = listSearchSummaries(ctx)
+          .filter((s) => (only === undefined || s.status === only) && (dataset === undefined || s.dataset === dataset))
+          .map((s) => ({
+            id: s.id,
+            status: s.status,
+            dataset: s.dataset,
+            generation: s.generation,
+            generations: s.generations,
+            percent: percentOf(s.evaluated, s.total),
+            createdAt: s.createdAt,
+          }));
+        const p = page(rows, limit, cursor);
+        return ok({ total: p.total, searches: p.items, ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}) });
+      }),
   );
+}
+
+/** When this server last started a process for a search (resume_search on a cancelled search, say). */
+const launchedAt = new WeakMap<McpContext, Map<string, number>>();
+
+/** Start (or continue) a stored search in a detached `mstf runs resume <id>`. */
+function launch(ctx: McpContext, id: string, dataDir: string) {
+  let m = launchedAt.get(ctx);
+  if (!m) launchedAt.set(ctx, (m = new Map()));
+  m.set(id, Date.now());
+  const logFile = logFileOf(ctx, id);
+  const child = spawnMstf(['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...withDataDir(ctx.childFlags, dataDir)], {
+    cwd: ctx.settings.cwd,
+    logFile,
+  });
+  ctx.processes.set(id, child);
+  ctx.log(`search ${id} started (pid ${child.pid}, log ${logFile})`, 'info');
+  return child;
+}
+
+function percentOf(evaluated: number, total: number): number {
+  return total > 0 ? Math.round((1000 * evaluated) / total) / 10 : 0;
 }
 
 function logFileOf(ctx: McpContext, id: string): string {
@@ -195,13 +322,73 @@ function logFileOf(ctx: McpContext, id: string): string {
 function statusWithProcess(ctx: McpContext, id: string) {
   const s = searchService(ctx).status(id);
   const child = ctx.processes.get(id);
+  // A cancelled or failed search this server has just restarted: until its process claims it (a few seconds
+  // of booting) the store still says how it ended last time; it is queued again.
+  const started = launchedAt.get(ctx)?.get(id);
+  const record = searchService(ctx).store.requireSearch(id);
+  if (
+    (s.status === 'cancelled' || s.status === 'failed') &&
+    child?.exitCode() === null &&
+    started !== undefined &&
+    started >= Date.parse(record.updatedAt)
+  ) {
+    s.status = 'queued';
+    s.error = null;
+  }
   const logFile = child?.logFile ?? logFileOf(ctx, id);
   let error = s.error;
   const code = child?.exitCode() ?? null;
   if (code !== null && code !== 0 && !TERMINAL.has(s.status) && !s.alive) {
     error = `the search process exited with code ${code}: ${lastLogLine(logFile) || 'no output'} (log: ${logFile})`;
   }
-  return { ...s, error, logFile: fs.existsSync(logFile) ? logFile : null };
+  const finished = TERMINAL.has(s.status) || error !== null;
+  // Poll about ten times over what is left, never more often than every 2 s nor less than every 30 s.
+  const pollAfterSeconds = finished ? null : Math.min(MAX_WAIT_S, Math.max(2, Math.round((s.etaSeconds ?? 20) / 10)));
+  return {
+    id: s.id,
+    status: s.status,
+    generation: s.generation,
+    generations: s.generations,
+    evaluated: s.evaluated,
+    total: s.total,
+    percent: percentOf(s.evaluated, s.total),
+    best: s.best,
+    etaSeconds: s.etaSeconds === null ? null : Math.round(s.etaSeconds * 10) / 10,
+    pollAfterSeconds,
+    heartbeat: s.heartbeat,
+    pid: s.pid,
+    alive: s.alive,
+    error,
+    logFile: fs.existsSync(logFile) ? logFile : null,
+  };
+}
+
+/**
+ * get_search_status with a long-poll: answers at once when waitSeconds is 0 or the search has finished,
+ * otherwise at the first stored candidate or status change, at the deadline, or when the request is
+ * cancelled. With a progressToken every change is also a progress notification.
+ */
+async function waitForChange(ctx: McpContext, id: string, waitSeconds: number, extra: Extra) {
+  let s = statusWithProcess(ctx, id);
+  const token = extra._meta?.progressToken;
+  const deadline = Date.now() + waitSeconds * 1000;
+  // The answer comes at a new generation or status (one answer per generation keeps polling cheap); a
+  // progress notification at every stored candidate.
+  const answerKey = (x: typeof s) => `${x.status}:${x.generation}:${x.error}`;
+  const first = answerKey(s);
+  let evaluated = s.evaluated;
+  while (Date.now() < deadline && s.pollAfterSeconds !== null && answerKey(s) === first) {
+    if (!(await sleepUnlessAborted(Math.min(500, deadline - Date.now()), extra.signal))) break;
+    s = statusWithProcess(ctx, id);
+    if (token !== undefined && s.evaluated !== evaluated && answerKey(s) === first) {
+      evaluated = s.evaluated;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: s.evaluated, total: s.total, message: `${s.status}: ${s.evaluated}/${s.total} candidates` },
+      });
+    }
+  }
+  return s;
 }
 
 /** The child flags with the search's own data directory in place of the server's. */

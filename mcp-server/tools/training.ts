@@ -4,26 +4,30 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { MstfError } from '../../core/errors.js';
 import { modelIds } from '../../core/models/index.js';
+import { pidAlive } from '../../core/search/service.js';
 import { readSearchPick, resolveModel, type ModelSpec, type SearchPick } from '../../core/training/model-source.js';
 import { checkRequest, type TrainingRequest } from '../../core/training/service.js';
 import { defaultTrainingsRoot, newTrainingId } from '../../core/training/ids.js';
-import { readStatus, STATUS_FILE } from '../../core/training/status.js';
-import { pidAlive } from '../../core/search/service.js';
+import { STATUS_FILE } from '../../core/training/status.js';
+import { searchMember } from '../architectures.js';
 import type { McpContext } from '../context.js';
-import { lastLogLine, spawnMstf } from '../detached.js';
-import { guarded, ok } from '../result.js';
+import { spawnMstf } from '../detached.js';
+import { guarded, ok, page } from '../result.js';
+import { listTrainingIds, rememberTrainingDir, trainingReport, type TrainingReport } from '../trainings.js';
+import { cursorArg, detail, DETAIL_SUMMARY_NOTE, idempotentRead, limitArg, sleepUnlessAborted, TOOL_WRITE } from './common.js';
 
 const trainingId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'trainingId must be letters, digits, ".", "_" and "-" only (an id start_training returned)' })
-  .describe('the id start_training returned');
+  .describe('the id start_training returned (list_trainings lists them)');
 
 /** The options of `mstf train`, as tool arguments (camelCase). */
 const TrainInput = z.strictObject({
-  genotype: z.string().min(1).optional().describe('genotype text of `space` (give one of genotype, searchId, model)'),
+  searchId: z.string().min(1).optional().describe("train this search's pick, or with `hash` any architecture it evaluated (its space, channels, blocks, dataset)"),
+  hash: z.string().min(4).optional().describe('hash (or unique prefix) of a member of searchId'),
+  model: z.enum(modelIds() as [string, ...string[]]).optional().describe('a fixed reference model, e.g. resnet18'),
+  genotype: z.string().min(1).optional().describe('genotype text of `space` (give one of searchId, model, genotype)'),
   space: z.string().min(1).default('mstf').describe('search space of the genotype'),
-  searchId: z.string().min(1).optional().describe("train this completed search's selected architecture (its space, channels, blocks, dataset)"),
-  model: z.enum(modelIds() as [string, ...string[]]).optional().describe('a fixed reference model'),
   dataset: z.string().min(1).optional().describe("dataset id; default with searchId: the search's dataset"),
   epochs: z.number().int().min(1).default(100).describe('epochs (official MedMNIST protocol: 100)'),
   batchSize: z.number().int().min(1).default(128).describe('mini-batch size'),
@@ -38,78 +42,135 @@ const TrainInput = z.strictObject({
   maxEval: z.number().int().min(1).optional().describe('quick check: validate and test on the first N images'),
 });
 
+const metricPair = z.object({ acc: z.number().nullable(), auc: z.number().nullable() }).nullable();
+const historyRow = z.object({
+  epoch: z.number(),
+  trainLoss: z.number().nullable(),
+  valLoss: z.number().nullable(),
+  valAcc: z.number().nullable(),
+  valAuc: z.number().nullable(),
+  seconds: z.number().nullable(),
+});
+const state = z.enum(['starting', 'running', 'completed', 'failed', 'cancelled']);
+
 const statusShape = {
   trainingId: z.string(),
-  state: z.enum(['starting', 'running', 'completed', 'failed', 'cancelled']),
+  name: z.string().describe('what is trained: a model id, or the space and C0 of a searched architecture'),
+  state,
+  dataset: z.string().nullable(),
+  inputShape: z.array(z.number()).nullable(),
+  params: z.number().nullable(),
+  flops: z.number().nullable().describe('multiply-accumulates per image'),
   epoch: z.number().nullable().describe('epochs completed'),
   epochs: z.number().nullable(),
   bestValAuc: z.number().nullable(),
   bestEpoch: z.number().nullable(),
   etaSeconds: z.number().nullable(),
-  pid: z.number().nullable(),
-  alive: z.boolean().describe('a live process runs it now'),
-  outDir: z.string(),
-  metrics: z
-    .object({
-      test: z.object({ acc: z.number().nullable(), auc: z.number().nullable() }),
-      val: z.object({ acc: z.number().nullable(), auc: z.number().nullable() }),
-      bestEpoch: z.number(),
-    })
-    .nullable()
-    .describe('final test and validation metrics once completed'),
+  pollAfterSeconds: z.number().nullable(),
+  trainSeconds: z.number().nullable().describe('seconds spent training (once completed)'),
+  wallSeconds: z.number().nullable().describe('seconds of the whole run, evaluation included (once completed)'),
+  test: metricPair.describe('test ACC / AUC of the best-validation model (once completed)'),
+  val: metricPair,
+  history: z.array(historyRow).describe('per epoch: train loss, validation loss / ACC / AUC, seconds (summary: the last 5)'),
+  historyEpochs: z.number().describe('epochs in the full history'),
   error: z.string().nullable(),
-  logFile: z.string().nullable(),
+  model: z.record(z.string(), z.unknown()).nullable().optional(),
+  pid: z.number().nullable().optional(),
+  alive: z.boolean().optional(),
+  outDir: z.string().optional(),
+  logFile: z.string().nullable().optional(),
 };
+
+/** A training report at a detail level: summary keeps what a decision needs (the last 5 epochs). */
+export function shapeReport(r: TrainingReport, level: 'summary' | 'full') {
+  const core = {
+    trainingId: r.trainingId,
+    name: r.name,
+    state: r.state,
+    dataset: r.dataset,
+    inputShape: r.inputShape,
+    params: r.params,
+    flops: r.flops,
+    epoch: r.epoch,
+    epochs: r.epochs,
+    bestValAuc: r.bestValAuc,
+    bestEpoch: r.bestEpoch,
+    etaSeconds: r.etaSeconds,
+    pollAfterSeconds: r.pollAfterSeconds,
+    trainSeconds: r.trainSeconds,
+    wallSeconds: r.wallSeconds,
+    test: r.test,
+    val: r.val,
+    history: level === 'full' ? r.history : r.history.slice(-5),
+    historyEpochs: r.history.length,
+    error: r.error,
+  };
+  return level === 'full' ? { ...core, model: r.model, pid: r.pid, alive: r.alive, outDir: r.outDir, logFile: r.logFile } : core;
+}
 
 /**
  * start_training launches a detached `mstf train ... --out <dir> --json` and returns at once; the training
  * rewrites <dir>/status.json after every epoch, which get_training_status reads.
  */
 export function registerTrainingTools(server: McpServer, ctx: McpContext): void {
-  /** Output directories of trainings started here with a custom `out`, by id. */
-  const outDirs = new Map<string, string>();
-
   server.registerTool(
     'start_training',
     {
       title: 'Start a training',
       description:
-        'Train and evaluate an architecture with the official MedMNIST protocol (the options of `mstf train`) in a ' +
-        'detached background process. Give one of genotype (+ space), searchId (its selected architecture) or ' +
-        'model. Returns {trainingId, outDir} at once; follow it with get_training_status.',
+        'Train and evaluate an architecture with the official MedMNIST protocol in a detached background process. ' +
+        'Give one of searchId (its pick; + hash: any member), model (e.g. resnet18, with dataset) or genotype. ' +
+        'Returns {trainingId} at once; follow it with get_training_status, compare finished trainings with compare.',
       inputSchema: TrainInput,
-      outputSchema: { trainingId: z.string(), state: z.literal('starting'), outDir: z.string(), pid: z.number(), logFile: z.string() },
+      outputSchema: { trainingId: z.string(), state: z.literal('starting'), name: z.string(), dataset: z.string(), outDir: z.string(), pid: z.number(), logFile: z.string() },
+      annotations: TOOL_WRITE,
     },
     async (args) =>
       guarded(() => {
         const given = [args.genotype, args.searchId, args.model].filter((v) => v !== undefined).length;
-        if (given !== 1) {
-          throw new MstfError('INVALID_ARGUMENT', 'start_training: give exactly one of genotype, searchId or model');
-        }
+        if (given !== 1) throw new MstfError('INVALID_ARGUMENT', 'start_training: give exactly one of searchId (+ hash), model or genotype');
+        if (args.hash !== undefined && args.searchId === undefined) throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
         // A baseline model has a fixed width and depth (`mstf train --model` refuses these too).
         if (args.model && (args.channels !== undefined || args.blocks !== undefined)) {
           throw new MstfError('INVALID_ARGUMENT', `start_training: channels and blocks apply to searched architectures, not to model ${args.model}`);
         }
-        const spec: ModelSpec = args.model
-          ? { kind: 'model', model: args.model }
-          : args.searchId
-            ? { kind: 'run', searchId: args.searchId, storePath: ctx.settings.storePath, ...(args.channels ? { channels: args.channels } : {}) }
-            : { kind: 'genotype', genotype: args.genotype!, space: args.space, channels: args.channels, blocks: args.blocks };
+        let spec: ModelSpec;
+        let pick: SearchPick | undefined;
+        let dataset = args.dataset;
+        let size = args.size;
+        if (args.model) spec = { kind: 'model', model: args.model };
+        else if (args.searchId !== undefined && args.hash !== undefined) {
+          // Any member: trained with the space, options, dataset and size of its search.
+          const m = searchMember(ctx, args.searchId, args.hash);
+          const o = m.arch.context.options;
+          spec = {
+            kind: 'genotype',
+            genotype: m.arch.genotype,
+            space: m.arch.context.space,
+            ...(args.channels ?? o.channels) !== undefined ? { channels: (args.channels ?? o.channels) as number } : {},
+            ...(args.blocks ?? o.blocks) !== undefined ? { blocks: (args.blocks ?? o.blocks) as number } : {},
+          };
+          dataset ??= m.arch.context.dataset;
+          size ??= m.arch.context.size;
+        } else if (args.searchId !== undefined) {
+          spec = { kind: 'run', searchId: args.searchId, storePath: ctx.settings.storePath, ...(args.channels ? { channels: args.channels } : {}) };
+          pick = readSearchPick(ctx.settings.storePath, args.searchId);
+        } else spec = { kind: 'genotype', genotype: args.genotype!, space: args.space, channels: args.channels, blocks: args.blocks };
+
         const request: TrainingRequest = { model: spec, epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, seed: args.seed };
-        if (args.size !== undefined) request.size = args.size;
+        if (size !== undefined) request.size = size;
         if (args.maxTrain !== undefined) request.maxTrain = args.maxTrain;
         if (args.maxEval !== undefined) request.maxEval = args.maxEval;
         checkRequest(request);
         // Refuse what the training would refuse (unknown dataset or search, bad genotype) now, not in the log.
-        const pick: SearchPick | undefined = spec.kind === 'run' ? readSearchPick(spec.storePath, spec.searchId) : undefined;
-        const datasetId = args.dataset ?? pick?.dataset;
+        const datasetId = dataset ?? pick?.dataset;
         if (!datasetId) throw new MstfError('INVALID_ARGUMENT', 'start_training: give a dataset (list_datasets)');
         const info = ctx.kernel.registry('dataset').get(datasetId).info;
-        const size = args.size ?? pick?.size ?? Math.min(...info.sizes);
-        if (!info.sizes.includes(size)) {
-          throw new MstfError('INVALID_ARGUMENT', `dataset ${datasetId} has no image size ${size} (sizes: ${info.sizes.join(', ')})`);
+        const imageSize = size ?? pick?.size ?? Math.min(...info.sizes);
+        if (!info.sizes.includes(imageSize)) {
+          throw new MstfError('INVALID_ARGUMENT', `dataset ${datasetId} has no image size ${imageSize} (sizes: ${info.sizes.join(', ')})`);
         }
-        resolveModel(ctx.kernel, spec, { inputShape: [size, size, info.channels], classes: info.classes }, pick);
+        const resolved = resolveModel(ctx.kernel, spec, { inputShape: [imageSize, imageSize, info.channels], classes: info.classes }, pick);
 
         const root = defaultTrainingsRoot(ctx.settings.cwd);
         const outDir = args.out ? ctx.guard.resolve('out', args.out) : path.join(root, freshId(root, ctx));
@@ -123,12 +184,12 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         if (spec.kind === 'model') argv.push('--model', spec.model);
         else if (spec.kind === 'run') argv.push('--run', spec.searchId);
         else argv.push('--genotype', spec.genotype, '--space', spec.space);
-        if (args.dataset) argv.push('--dataset', args.dataset);
+        if (dataset) argv.push('--dataset', dataset);
         argv.push('--epochs', String(args.epochs), '--batch-size', String(args.batchSize), '--lr', String(args.lr), '--seed', String(args.seed));
         for (const [flag, v] of [
-          ['--channels', args.channels],
-          ['--blocks', spec.kind === 'genotype' ? args.blocks : undefined],
-          ['--size', args.size],
+          ['--channels', spec.kind === 'genotype' ? spec.channels : args.channels],
+          ['--blocks', spec.kind === 'genotype' ? spec.blocks : undefined],
+          ['--size', size],
           ['--max-train', args.maxTrain],
           ['--max-eval', args.maxEval],
         ] as const) {
@@ -139,9 +200,11 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         const logFile = path.join(ctx.stateDir, 'logs', `training-${id}.log`);
         const child = spawnMstf(argv, { cwd: ctx.settings.cwd, logFile });
         ctx.processes.set(`training:${id}`, child);
-        if (args.out) outDirs.set(id, outDir);
-        ctx.log(`training ${id} started (pid ${child.pid}, out ${outDir}, log ${logFile})`);
-        return ok({ trainingId: id, state: 'starting' as const, outDir, pid: child.pid, logFile });
+        if (args.out) rememberTrainingDir(ctx, id, outDir);
+        ctx.log(`training ${id} started (pid ${child.pid}, out ${outDir}, log ${logFile})`, 'info');
+        const d = resolved.description;
+        const name = d.kind === 'model' ? d.model : `${d.space}${d.options.channels !== undefined ? ` C0=${String(d.options.channels)}` : ''}`;
+        return ok({ trainingId: id, state: 'starting' as const, name, dataset: datasetId, outDir, pid: child.pid, logFile });
       }),
   );
 
@@ -150,50 +213,110 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
     {
       title: 'Training status',
       description:
-        'State of a training (starting | running | completed | failed | cancelled), epochs done, best validation ' +
-        'AUC, estimated seconds left, and the final test/validation ACC and AUC once completed (from its status.json).',
+        'State of a training (starting | running | completed | failed | cancelled), what is trained (params, ' +
+        'FLOPs, dataset, input shape), epochs done, per-epoch history (train loss, validation loss / ACC / AUC), ' +
+        'ETA and when to poll again; once completed the test ACC / AUC and the wall time. waitSeconds (up to ' +
+        '30) waits for a finished epoch or a new state before answering. ' +
+        DETAIL_SUMMARY_NOTE,
+      inputSchema: {
+        trainingId,
+        waitSeconds: z.number().min(0).max(30).optional().describe('long-poll: answer at the first change or after this many seconds'),
+        detail,
+      },
+      outputSchema: statusShape,
+      annotations: idempotentRead,
+    },
+    async ({ trainingId: id, waitSeconds, detail: level }, extra) =>
+      guarded(async () => {
+        let r = trainingReport(ctx, id);
+        const key = (x: TrainingReport) => `${x.state}:${x.epoch}:${x.error}`;
+        const first = key(r);
+        const deadline = Date.now() + (waitSeconds ?? 0) * 1000;
+        while (Date.now() < deadline && r.pollAfterSeconds !== null && key(r) === first) {
+          if (!(await sleepUnlessAborted(Math.min(500, deadline - Date.now()), extra.signal))) break;
+          r = trainingReport(ctx, id);
+        }
+        return ok(shapeReport(r, level));
+      }),
+  );
+
+  server.registerTool(
+    'list_trainings',
+    {
+      title: 'List trainings',
+      description:
+        'Trainings of this workspace (.mstf/trainings), newest first: id, what is trained, dataset, state, epochs, ' +
+        'test ACC / AUC. `limit` rows per page (default 20) and `cursor`; `state` / `dataset` filter.',
+      inputSchema: {
+        limit: limitArg,
+        cursor: cursorArg,
+        state: state.optional().describe('only trainings in this state'),
+        dataset: z.string().min(1).optional().describe('only trainings on this dataset'),
+      },
+      outputSchema: {
+        total: z.number(),
+        trainings: z.array(
+          z.object({
+            trainingId: z.string(),
+            name: z.string(),
+            dataset: z.string().nullable(),
+            state,
+            epoch: z.number().nullable(),
+            epochs: z.number().nullable(),
+            test: metricPair,
+          }),
+        ),
+        nextCursor: z.string().optional(),
+      },
+      annotations: idempotentRead,
+    },
+    async ({ limit, cursor, state: only, dataset }) =>
+      guarded(() => {
+        const rows = listTrainingIds(ctx)
+          .map((id) => {
+            try {
+              return trainingReport(ctx, id);
+            } catch {
+              return undefined; // a directory that holds no training
+            }
+          })
+          .filter((r): r is TrainingReport => r !== undefined)
+          .filter((r) => (only === undefined || r.state === only) && (dataset === undefined || r.dataset === dataset))
+          .map((r) => ({ trainingId: r.trainingId, name: r.name, dataset: r.dataset, state: r.state, epoch: r.epoch, epochs: r.epochs, test: r.test }));
+        const p = page(rows, limit, cursor);
+        return ok({ total: p.total, trainings: p.items, ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}) });
+      }),
+  );
+
+  server.registerTool(
+    'cancel_training',
+    {
+      title: 'Cancel a training',
+      description:
+        'Stop a running training: its process checkpoints after the current batch and ends "cancelled" (the ' +
+        'checkpoint stays in its folder). Idempotent: on a finished training it changes nothing and reports its state.',
       inputSchema: { trainingId },
       outputSchema: statusShape,
-      annotations: { readOnlyHint: true },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     async ({ trainingId: id }) =>
       guarded(() => {
-        const outDir = outDirs.get(id) ?? path.join(defaultTrainingsRoot(ctx.settings.cwd), id);
+        const before = trainingReport(ctx, id);
         const child = ctx.processes.get(`training:${id}`);
-        const logFile = child?.logFile ?? path.join(ctx.stateDir, 'logs', `training-${id}.log`);
-        const base = { trainingId: id, outDir, logFile: fs.existsSync(logFile) ? logFile : null };
-        if (!fs.existsSync(path.join(outDir, STATUS_FILE))) {
-          if (!child) throw new MstfError('NOT_FOUND', `no training "${id}" in ${path.dirname(outDir)}`);
-          const code = child.exitCode();
-          const failed = code !== null;
-          return ok({
-            ...base,
-            state: failed ? ('failed' as const) : ('starting' as const),
-            epoch: null,
-            epochs: null,
-            bestValAuc: null,
-            bestEpoch: null,
-            etaSeconds: null,
-            pid: child.pid,
-            alive: !failed,
-            metrics: null,
-            error: failed ? `the training process exited with code ${code}: ${lastLogLine(logFile) || 'no output'}` : null,
-          });
+        if (before.state === 'starting') child?.terminate();
+        else if (before.state === 'running' && before.pid !== null && pidAlive(before.pid)) {
+          // One SIGTERM: `mstf train` aborts after the current batch, checkpoints and writes "cancelled".
+          if (child && child.pid === before.pid) child.terminate();
+          else {
+            try {
+              process.kill(before.pid, 'SIGTERM');
+            } catch {
+              // gone meanwhile
+            }
+          }
+          ctx.log(`training ${id}: cancel requested (pid ${before.pid})`, 'info');
         }
-        const s = readStatus(outDir);
-        return ok({
-          ...base,
-          state: s.state,
-          epoch: s.epoch,
-          epochs: s.epochs,
-          bestValAuc: s.bestValAuc,
-          bestEpoch: s.bestEpoch,
-          etaSeconds: s.etaSeconds,
-          pid: s.pid,
-          alive: s.state === 'running' && pidAlive(s.pid),
-          metrics: s.metrics ?? null,
-          error: s.error ?? null,
-        });
+        return ok(shapeReport(trainingReport(ctx, id), 'summary'));
       }),
   );
 }

@@ -18,8 +18,13 @@ export const TOOL_NAMES = [
   'get_selected_architecture',
   'cancel_search',
   'list_searches',
+  'resume_search',
   'start_training',
   'get_training_status',
+  'list_trainings',
+  'cancel_training',
+  'compare',
+  'fetch_dataset',
 ];
 
 /** Population 4, offspring 4, 2 generations at C0 = 4, batch 8: 8 evaluations, a few seconds. */
@@ -41,6 +46,27 @@ export async function listsEveryTool(client: Client): Promise<void> {
   for (const t of tools) {
     expect(t.inputSchema.type).toBe('object');
     expect(t.outputSchema?.type, `${t.name} output schema`).toBe('object');
+    // Every tool says whether it reads only, destroys, can be repeated, and reaches outside the workspace.
+    const a = t.annotations ?? {};
+    for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+      expect(typeof a[hint], `${t.name} ${hint}`).toBe('boolean');
+    }
+    // Only fetch_dataset talks to the outside world (the dataset host).
+    expect(a.openWorldHint, `${t.name} openWorldHint`).toBe(t.name === 'fetch_dataset');
+  }
+  // Portable schemas (the MCP Inspector's --strict rules): no `type: [x, "null"]`, no bare `{}` value schema.
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}[${i}]`));
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    expect(Array.isArray(o.type), `${at}.type is an array`).toBe(false);
+    const ap = o.additionalProperties;
+    if (ap !== null && typeof ap === 'object') expect(Object.keys(ap).length, `${at}.additionalProperties is {}`).toBeGreaterThan(0);
+    for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
+  };
+  for (const t of tools) {
+    walk(t.inputSchema, `${t.name}.inputSchema`);
+    walk(t.outputSchema, `${t.name}.outputSchema`);
   }
   // start_search takes the same options as `mstf search` (SearchConfigSchema).
   const start = tools.find((t) => t.name === 'start_search')!;
@@ -72,16 +98,23 @@ export async function searchCompletesAndMatchesCli(client: Client, ws: Workspace
   expect(Object.keys(done.best).sort()).toEqual(['jacob_cov', 'synflow']);
 
   const shown = await cliJson(ws, ['runs', 'show', id, '--json']);
-  const pareto = await callOk(client, 'get_pareto_front', { searchId: id });
+  const pareto = await callOk(client, 'get_pareto_front', { searchId: id, detail: 'full' });
   const selected = await callOk(client, 'get_selected_architecture', { searchId: id });
-  expect(pareto.pareto).toEqual(shown.pareto);
+  // The CLI's members, each with the context it was searched in (the search's C0, not the space default).
+  const context = { space: 'mstf', options: { channels: TINY.channels, blocks: 3 }, dataset: TINY.dataset, inputShape: [28, 28, 1], classes: 2 };
+  expect(pareto.basis).toBe('final');
+  expect(pareto.pareto).toMatchObject(shown.pareto.map((m: object) => ({ ...m, context })));
   expect(pareto.pareto.length).toBeGreaterThan(0);
-  expect(selected.selected).toEqual(shown.selected);
+  expect(selected.selected).toMatchObject({ ...shown.selected, context });
   expect(selected.selected.genotype).toMatch(/^\d+(,\d+)+$/);
+  // The summary keeps hash, size and scores of each member, and flags the pick.
+  const summary = await callOk(client, 'get_pareto_front', { searchId: id });
+  expect(summary.pareto.map((m: { hash: string }) => m.hash)).toEqual(shown.pareto.map((m: { hash: string }) => m.hash));
+  expect(summary.pareto.filter((m: { selected?: boolean }) => m.selected).map((m: { hash: string }) => m.hash)).toEqual([shown.selected.hash]);
 
   // The resources show the same as the tools.
   const res = await client.readResource({ uri: `mstf://searches/${id}/pareto` });
-  expect(JSON.parse((res.contents[0] as { text: string }).text).pareto).toEqual(shown.pareto);
+  expect(JSON.parse((res.contents[0] as { text: string }).text).pareto).toMatchObject(shown.pareto);
   const one = await client.readResource({ uri: `mstf://searches/${id}` });
   const body = JSON.parse((one.contents[0] as { text: string }).text);
   expect(body.config.population).toBe(TINY.population);
@@ -118,6 +151,16 @@ export async function cancelStopsARunningSearch(client: Client): Promise<void> {
   expect(end.alive).toBe(false);
   const second = await callOk(client, 'cancel_search', { searchId: id });
   expect(second.status).toBe('cancelled');
+  // A cancelled search still answers its best so far: the front and pick of its last finished generation.
+  // The pick maximises p1 + p2 (normalised), i.e. minimises f1 + f2 of Eq. (5): it is on the front.
+  const front = await callOk(client, 'get_pareto_front', { searchId: id });
+  const pick = await callOk(client, 'get_selected_architecture', { searchId: id });
+  expect(front.basis).toBe('best-so-far');
+  expect(front.generation).toBe(end.generation);
+  expect(front.pareto.length).toBeGreaterThan(0);
+  expect(pick.basis).toBe('best-so-far');
+  expect(front.pareto.map((m: { hash: string }) => m.hash)).toContain(pick.selected.hash);
+  expect(pick.selected.context.options.channels).toBe(TINY.channels);
   await waitFor(() => updates.get(uri)! > before, `resources/updated for ${uri} after the cancel`);
   await client.unsubscribeResource({ uri });
 }
@@ -129,6 +172,8 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     ['start_search', { ...TINY, dataset: 'no-such-dataset' }, /dataset.*no-such-dataset|no-such-dataset.*dataset/i],
     ['start_search', { ...TINY, population: -4 }, /population/],
     ['start_search', { ...TINY, dataDir: '/etc' }, /dataDir: \/etc is outside/],
+    // Missing data points to the tool that fetches it, not to a command line.
+    ['start_search', { ...TINY, size: 64 }, /call fetch_dataset \{"dataset": "breastmnist", "size": 64\}$/],
     ['describe_architecture', { genotype: '1,2,banana' }, /banana/],
     ['describe_architecture', { genotype: '1,2,3' }, /genotype has 3 genes/],
     ['get_search_status', { searchId: 'no-such-search' }, /no-such-search/],
@@ -141,6 +186,8 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     const text = textOf(r);
     expect(text).toMatch(pattern);
     expect(text.split('\n').length, `one line: ${text}`).toBe(1);
+    expect(text, 'no class-name prefix').not.toMatch(/^\w*Error: /);
+    expect(text, 'no command-line advice').not.toMatch(/`mstf |--\w/);
   }
   // Nothing was stored for the refused searches, and the server still answers.
   const { searches } = await callOk(client, 'list_searches');

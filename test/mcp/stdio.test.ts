@@ -36,11 +36,16 @@ describe('mstf mcp over stdio', () => {
   });
 
   it('list_extensions and list_datasets show what `mstf extensions list` and the shipped data show', async () => {
-    const { extensions } = await callOk(conn.client, 'list_extensions', { kind: 'indicator' });
+    const { extensions } = await callOk(conn.client, 'list_extensions', { kind: 'indicator', schemas: true });
     const cli = await cliJson(ws, ['extensions', 'list', '--kind', 'indicator', '--json']);
     expect(extensions).toEqual(cli);
     expect(extensions.map((e: { id: string }) => e.id)).toEqual(expect.arrayContaining(['jacob_cov', 'synflow']));
-    const { datasets } = await callOk(conn.client, 'list_datasets');
+    // Without schemas: the same rows less their option schemas; `ids` narrows them.
+    const short = await callOk(conn.client, 'list_extensions', { kind: 'indicator' });
+    expect(short.extensions).toEqual(cli.map(({ options: _o, ...rest }: { options: unknown }) => rest));
+    const two = await callOk(conn.client, 'list_extensions', { ids: ['jacob_cov', 'synflow'] });
+    expect(two.extensions.map((e: { id: string }) => e.id).sort()).toEqual(['jacob_cov', 'synflow']);
+    const { datasets } = await callOk(conn.client, 'list_datasets', { detail: 'full' });
     const breast = datasets.find((d: { id: string }) => d.id === 'breastmnist');
     // BreastMNIST: 2 classes, 1 channel, 546 / 78 / 156 images (MedMNIST v2 paper); 28x28 ships with mstf.
     expect(breast).toMatchObject({ classes: 2, channels: 1, splits: { train: 546, val: 78, test: 156 } });
@@ -76,6 +81,12 @@ describe('mstf mcp over stdio', () => {
     expect(scored.scores.synflow).toBeCloseTo(selected.scores.synflow, 6);
     expect(scored.flops).toBe(selected.flops);
     expect(scored.params).toBe(selected.params);
+    // {searchId} alone: the search's own options and the pick, and bit-identical scores.
+    const again = await callOk(conn.client, 'score_architecture', { searchId });
+    expect(again.hash).toBe(selected.hash);
+    expect(again.scores.jacob_cov).toBe(selected.scores.jacob_cov);
+    expect(again.scores.synflow).toBe(selected.scores.synflow);
+    expect(again.stored.jacob_cov).toBe(selected.scores.jacob_cov);
     // One notification as each of the 2 indicators starts: progress = indicators done so far.
     expect(progress, JSON.stringify(progress)).toHaveLength(2);
     expect(progress.map((p) => p.progress)).toEqual([0, 1]);
@@ -88,15 +99,23 @@ describe('mstf mcp over stdio', () => {
       genotype: selected.genotype,
       dataset: TINY.dataset,
       channels: TINY.channels,
+      detail: 'full',
     });
     expect(d.genotype).toBe(selected.genotype);
     expect(d.hash).toBe(selected.hash);
     expect(d.flops).toBe(selected.flops);
     expect(d.params).toBe(selected.params);
-    expect(d.inputShape).toEqual([28, 28, 1]);
-    // The layers add up to the totals.
+    expect(d.context.inputShape).toEqual([28, 28, 1]);
+    // The layers add up to the totals, and so do the per-stage rows.
     expect(d.layers.reduce((s: number, l: { params: number }) => s + l.params, 0)).toBe(d.params);
+    expect(d.groups.reduce((s: number, g: { flops: number }) => s + g.flops, 0)).toBe(d.flops);
     expect(d.genes.length).toBe(42);
+    // {searchId} alone describes the same network without re-typing anything, and the summary is short.
+    const bySearch = await call(conn.client, 'describe_architecture', { searchId });
+    const short = bySearch.structuredContent as any;
+    expect(short).toMatchObject({ hash: selected.hash, params: d.params, flops: d.flops, context: { options: { channels: TINY.channels } } });
+    expect(short.layers).toBeUndefined();
+    expect(textOf(bySearch).length).toBeLessThan(1500);
   });
 
   it('start_training trains the selected architecture in the background; get_training_status reads its status.json', async () => {
@@ -130,9 +149,15 @@ describe('mstf mcp over stdio', () => {
     const file = JSON.parse(fs.readFileSync(path.join(started.outDir, 'status.json'), 'utf8'));
     expect(s.epoch).toBe(1);
     expect(s.epochs).toBe(1);
-    expect(s.metrics).toEqual(file.metrics);
-    expect(s.bestValAuc).toBe(file.bestValAuc);
-    expect(s.alive).toBe(false);
+    expect(s.test.acc).toBeCloseTo(file.metrics.test.acc, 4);
+    expect(s.test.auc).toBeCloseTo(file.metrics.test.auc, 4);
+    expect(s.bestValAuc).toBeCloseTo(file.bestValAuc, 4);
+    // Size, time and curve come with the status (from config.json and metrics.json).
+    const metrics = JSON.parse(fs.readFileSync(path.join(started.outDir, 'metrics.json'), 'utf8'));
+    expect(s.params).toBe(metrics.config.params);
+    expect(s.wallSeconds).toBeCloseTo(metrics.wallSeconds, 1);
+    expect(s.history).toHaveLength(1);
+    expect(s.history[0].valAuc).toBeCloseTo(metrics.history[0].val.auc, 4);
     // One CSV row per evaluated test image, in the workspace.
     const rows = fs.readFileSync(path.join(ws.dir, 'preds.csv'), 'utf8').trim().split('\n');
     expect(rows.length).toBe(1 + 24);
