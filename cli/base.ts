@@ -28,12 +28,19 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       description: 'run store file (env MSTF_STORE; default: .mstf/mstf.db in the working directory)',
       helpGroup: 'GLOBAL',
     }),
+    'strict-data': Flags.boolean({
+      description: 'refuse dataset files whose MD5 differs from the official one (default: warn)',
+      helpGroup: 'GLOBAL',
+      default: false,
+    }),
     verbose: Flags.boolean({ description: 'print stack traces on errors', helpGroup: 'GLOBAL', default: false }),
   };
 
   protected flags!: Interfaces.InferredFlags<(typeof MstfCommand)['baseFlags'] & T['flags']>;
   protected args!: Interfaces.InferredArgs<T['args']>;
   private kernelPromise?: Promise<Kernel>;
+  /** Commands that only read the run store set this: it is then opened read-only (see RunStore.open). */
+  static readOnlyStore = false;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -53,6 +60,8 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       dataDir: this.flags['data-dir'],
       store: this.flags.store,
       backend: this.flags.backend,
+      strictData: this.flags['strict-data'],
+      readOnlyStore: (this.ctor as unknown as typeof MstfCommand).readOnlyStore,
     });
   }
 

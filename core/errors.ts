@@ -20,6 +20,7 @@ export type MstfErrorCode =
   | 'STORE'
   | 'NOT_FOUND'
   | 'CANCELLED'
+  | 'LIMIT'
   | 'INTERNAL';
 
 export class MstfError extends Error {

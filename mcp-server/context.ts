@@ -3,6 +3,7 @@ import type { Kernel } from '../core/kernel/index.js';
 import type { Settings } from '../core/kernel/settings.js';
 import { PathGuard } from './paths.js';
 import type { DetachedProcess } from './detached.js';
+import { Admission, defaultLimits, type McpLimits } from './limits.js';
 
 /**
  * What every tool and resource of one server process shares: the booted kernel, where things live, the
@@ -24,22 +25,32 @@ export interface McpContext {
   log(line: string): void;
   /** `<workspace>/.mstf`: logs and trainings. */
   stateDir: string;
+  /** What clients may start (checked by start_search / start_training) and send. */
+  admission: Admission;
 }
 
-export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; log?: (line: string) => void }): McpContext {
+export function createContext(opts: {
+  kernel: Kernel;
+  extraPlugins?: string[];
+  log?: (line: string) => void;
+  limits?: McpLimits;
+}): McpContext {
   const { kernel } = opts;
   const settings = kernel.settings;
   const childFlags = ['--data-dir', settings.dataDir];
   // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
   for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
   if (settings.backend) childFlags.push('--backend', settings.backend);
+  if (settings.strictData) childFlags.push('--strict-data');
+  const processes = new Map<string, DetachedProcess>();
   return {
     kernel,
     settings,
     guard: new PathGuard(settings.cwd, settings.dataDir),
     childFlags,
-    processes: new Map(),
+    processes,
     log: opts.log ?? ((line) => process.stderr.write(`mstf mcp: ${line}\n`)),
     stateDir: path.join(settings.cwd, '.mstf'),
+    admission: new Admission(opts.limits ?? defaultLimits(), () => processes.values()),
   };
 }

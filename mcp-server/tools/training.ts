@@ -109,7 +109,8 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         if (!info.sizes.includes(size)) {
           throw new MstfError('INVALID_ARGUMENT', `dataset ${datasetId} has no image size ${size} (sizes: ${info.sizes.join(', ')})`);
         }
-        resolveModel(ctx.kernel, spec, { inputShape: [size, size, info.channels], classes: info.classes }, pick);
+        const { ir } = resolveModel(ctx.kernel, spec, { inputShape: [size, size, info.channels], classes: info.classes }, pick);
+        ctx.admission.check('start_training', { epochs: args.epochs, batchSize: args.batchSize, channels: args.channels ?? pick?.channels, network: () => ir });
 
         const root = defaultTrainingsRoot(ctx.settings.cwd);
         const outDir = args.out ? ctx.guard.resolve('out', args.out) : path.join(root, freshId(root, ctx));
