@@ -78,6 +78,12 @@ function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch): void {
   );
 }
 
+/** Tensors the engine's innermost scope tracks (tfjs keeps the list on its internal state). */
+function scopeTracked(): tf.Tensor[] {
+  const state = (tf.engine() as unknown as { state: { activeScope: { track: tf.Tensor[] } | null } }).state;
+  return state.activeScope?.track ?? [];
+}
+
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
   const compile = req.compile ?? compileNetwork;
   let net: Network | undefined;
@@ -97,7 +103,10 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         get net(): Network {
           if (!net) {
             const before = tf.memory().numTensors;
+            const tracked = scopeTracked().length;
             net = compile(req.ir, { seed: req.seed });
+            // The network outlives this indicator's scope: what compiling created is not cleaned up with it.
+            for (const t of scopeTracked().slice(tracked)) tf.keep(t);
             compiledTensors = tf.memory().numTensors - before;
             compiledDuring = current;
           }
@@ -108,6 +117,9 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       const before = tf.memory().numTensors;
       const t0 = performance.now();
       let row: IndicatorDetails;
+      // A scope per indicator: when it throws, the tensors it made before throwing are disposed with the scope.
+      tf.engine().startScope();
+      let failed = false;
       try {
         if (indicator.needs.data && !req.batch) {
           throw new Error(`indicator ${id} reads data but no batch was given`);
@@ -119,8 +131,12 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         scores[id] = value.score;
         row = { ms: 0, finite: label === undefined, ...(label ? { value: label } : {}), ...(value.details ?? {}) };
       } catch (e) {
+        failed = true;
         scores[id] = null;
         row = { ms: 0, finite: false, error: oneLine(e) };
+      } finally {
+        // Success: whatever it left stays tracked by the caller's scope (and counted as leaked below).
+        tf.engine().endScope(failed ? undefined : [...scopeTracked()]);
       }
       row.ms = performance.now() - t0;
       const leaked = tf.memory().numTensors - before - (compiledDuring === id ? compiledTensors : 0);
