@@ -5,6 +5,8 @@ import { SearchService } from '../../../core/search/service.js';
 import { writeReport } from '../../../core/search/report.js';
 
 export default class RunsReport extends MstfCommand<typeof RunsReport> {
+  /** Only reads the run store: works on read-only media and other users' stores. */
+  static override readOnlyStore = true;
   static override description =
     'Write a report of a completed search: pareto.svg (fronts by generation, like the paper Fig. 5), selected.svg (the chosen architecture) and index.html';
   static override examples = ['<%= config.bin %> runs report <id> --out report/'];
