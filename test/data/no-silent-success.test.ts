@@ -105,7 +105,7 @@ describe('the CLI: non-zero exit and one clear line', () => {
     const r = await runCli(['search', '--plugin', plugin, '--indicators', 'always_fails,synflow', '--population', '3', '--offspring', '2', '--generations', '2', '--channels', '4', '--store', db], { cwd: dir });
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([
-      expect.stringMatching(/^mstf: SEARCH_FAILED: search \S+: none of its 5 candidates is feasible, nothing to select \(5 failed: "Error: always_fails: this indicator fails on purpose"\)$/),
+      expect.stringMatching(/^mstf: SEARCH_FAILED: search \S+: none of its 5 candidates is feasible, nothing to select \(5 failed: "always_fails: Error: always_fails: this indicator fails on purpose"\)$/),
     ]);
     const store = RunStore.open(db);
     const [s] = store.listSearches();
