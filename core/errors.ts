@@ -80,7 +80,11 @@ export function errorCode(e: unknown): string {
  */
 export function errorLine(e: unknown): string {
   const code = errorCode(e);
-  if (e instanceof MstfError || code !== 'INTERNAL') return `mstf: ${code}: ${messageOf(e)}`;
+  if (e instanceof MstfError || code !== 'INTERNAL') {
+    const message = messageOf(e);
+    // Node's system errors start with their code ("ENOSPC: no space left..."): not twice.
+    return `mstf: ${code}: ${message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message}`;
+  }
   const name = e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : '';
   return `mstf: ${code}: ${name}${messageOf(e)}`;
 }
