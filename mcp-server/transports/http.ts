@@ -6,6 +6,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { oneLine } from '../../core/errors.js';
 import type { McpLimits } from '../limits.js';
+import { oneLineRpcError } from './rpc-errors.js';
 
 export const MCP_PATH = '/mcp';
 const HOST = '127.0.0.1';
@@ -123,6 +124,8 @@ export async function serveHttp(
         },
       });
       entry.transport = transport;
+      const send = transport.send.bind(transport);
+      transport.send = (message, options) => send(oneLineRpcError(message), options);
       transport.onclose = () => {
         const id = transport.sessionId;
         if (id && sessions.get(id) === entry) sessions.delete(id);

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { oneLineRpcError } from './rpc-errors.js';
 
 /**
  * In stdio mode stdout is the protocol channel: any stray console.log (a library greeting, a debug line)
@@ -118,7 +119,7 @@ export class LimitedStdioTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(JSON.stringify(message) + '\n');
+    return this.write(JSON.stringify(oneLineRpcError(message)) + '\n');
   }
 
   private write(text: string): Promise<void> {

@@ -182,6 +182,13 @@ describe('mstf mcp over stdio: bad messages get JSON-RPC errors and the server k
     expect(await rpc.next()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the message is not valid JSON' } });
     rpc.send('{"id":5,"hello":"world"}');
     expect(await rpc.next()).toMatchObject({ id: 5, error: { code: -32600 } });
+    // tools/call without params: the SDK's zod issue list, pretty-printed over 10 lines, becomes one line.
+    rpc.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call' }));
+    expect(await rpc.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32602, message: 'Invalid params: params: Invalid input: expected object, received undefined' },
+    });
     rpc.send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/list' }));
     expect((await rpc.next()).id).toBe(6);
   }, 30_000);
