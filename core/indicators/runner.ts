@@ -84,6 +84,27 @@ function scopeTracked(): tf.Tensor[] {
   return state.activeScope?.track ?? [];
 }
 
+/** Fewest images a data indicator scores (needs.minBatch, else 2). */
+export function minBatchOf(indicator: Indicator<any>): number {
+  return indicator.needs.data ? (indicator.needs.minBatch ?? 2) : 0;
+}
+
+/**
+ * Refuse, before any work, a batch smaller than an indicator needs (a split with one image, --batch-size 1): the
+ * scores would be computed and meaningless (jacob_cov of one image is the log of the network's ReLU count).
+ */
+export function checkBatchFits(indicators: readonly Indicator<any>[], batch: Batch | undefined): void {
+  if (!batch) return;
+  const n = batch.shape[0];
+  const short = indicators.filter((i) => n < minBatchOf(i));
+  if (short.length === 0) return;
+  const need = Math.max(...short.map(minBatchOf));
+  throw new MstfError(
+    'INVALID_ARGUMENT',
+    `the batch has ${n} image${n === 1 ? '' : 's'}; ${short.map((i) => i.id).join(', ')} need${short.length === 1 ? 's' : ''} at least ${need} (raise --batch-size, or check the split's size)`,
+  );
+}
+
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
   const compile = req.compile ?? compileNetwork;
   let net: Network | undefined;
@@ -124,6 +145,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         if (indicator.needs.data && !req.batch) {
           throw new Error(`indicator ${id} reads data but no batch was given`);
         }
+        if (req.batch) checkBatchFits([indicator], req.batch);
         if (indicator.needs.backward && indicator.needs.data && req.batch) checkWasmMemory(id, req.ir, req.batch);
         const value = await indicator.score(ctx, req.optionsById?.[id]);
         if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);

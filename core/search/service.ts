@@ -12,6 +12,7 @@ import { ensureBackend } from '../engine/backend.js';
 import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
 import { RunStore } from '../store/run-store.js';
 import { noFeasibleCandidate } from '../store/outcome.js';
+import { checkBatchFits } from '../indicators/runner.js';
 import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
 import { resolveSearchConfig } from './config.js';
 import { evaluateCandidate } from './evaluate.js';
@@ -173,6 +174,7 @@ export class SearchService {
     try {
       await ensureBackend(this.settings.backend);
       const batch = await loadSearchBatch(this.kernel, setup);
+      checkBatchFits(Object.values(setup.indicators), batch);
       await this.loop(id, setup, batch, controller, emit);
       const infeasible = noFeasibleCandidate(id, store.candidates(id));
       if (infeasible) throw infeasible;

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../core/engine/tf.js';
 import { ensureBackend } from '../../core/engine/backend.js';
-import { scoreArchitecture } from '../../core/indicators/runner.js';
+import { checkBatchFits, scoreArchitecture } from '../../core/indicators/runner.js';
 import type { Indicator } from '../../core/contracts/indicator.js';
 import { indicators } from '../../plugins/indicators/index.js';
 import { smallConvNet } from './nets.js';
@@ -48,5 +48,26 @@ describe('scoreArchitecture when an indicator throws after allocating', () => {
       expect(r.scores.synflow).toBe(reference.scores.synflow);
       expect(tf.memory().numTensors).toBe(before);
     }
+  });
+});
+
+describe('a batch smaller than an indicator needs', () => {
+  const one = randomBatch(1, [8, 8, 2], 3, 21);
+  const jacobCov = indicators.find((i) => i.id === 'jacob_cov')!;
+  const synflow = indicators.find((i) => i.id === 'synflow')!;
+
+  it('is refused before any work by checkBatchFits, naming the indicators and the minimum', () => {
+    expect(() => checkBatchFits([jacobCov, synflow], one)).toThrow(
+      'the batch has 1 image; jacob_cov needs at least 2 (raise --batch-size, or check the split\'s size)',
+    );
+    expect(() => checkBatchFits([jacobCov, synflow], batch)).not.toThrow();
+    expect(() => checkBatchFits([synflow], one)).not.toThrow(); // data-free
+  });
+
+  it('is an error row when scored anyway, not a meaningless number', async () => {
+    const r = await scoreArchitecture({ ir, indicators: [jacobCov, synflow], batch: one, seed: 0 });
+    expect(r.scores.jacob_cov).toBeNull();
+    expect(r.details.jacob_cov!.error).toMatch(/^the batch has 1 image; jacob_cov needs at least 2/);
+    expect(Number.isFinite(r.scores.synflow)).toBe(true);
   });
 });
