@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { bootKernel, resolveSettings, type Kernel } from '../core/kernel/index.js';
-import { MstfError, oneLine } from '../core/errors.js';
+import { MstfError, errorLine } from '../core/errors.js';
 import { builtinPlugins } from '../plugins/index.js';
 
 /**
@@ -28,12 +28,19 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       description: 'run store file (env MSTF_STORE; default: .mstf/mstf.db in the working directory)',
       helpGroup: 'GLOBAL',
     }),
+    'strict-data': Flags.boolean({
+      description: 'refuse dataset files whose MD5 differs from the official one (default: warn)',
+      helpGroup: 'GLOBAL',
+      default: false,
+    }),
     verbose: Flags.boolean({ description: 'print stack traces on errors', helpGroup: 'GLOBAL', default: false }),
   };
 
   protected flags!: Interfaces.InferredFlags<(typeof MstfCommand)['baseFlags'] & T['flags']>;
   protected args!: Interfaces.InferredArgs<T['args']>;
   private kernelPromise?: Promise<Kernel>;
+  /** Commands that only read the run store set this: it is then opened read-only (see RunStore.open). */
+  static readOnlyStore = false;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -53,6 +60,8 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       dataDir: this.flags['data-dir'],
       store: this.flags.store,
       backend: this.flags.backend,
+      strictData: this.flags['strict-data'],
+      readOnlyStore: (this.ctor as unknown as typeof MstfCommand).readOnlyStore,
     });
   }
 
@@ -71,13 +80,19 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
     process.stdout.write(JSON.stringify(value) + '\n');
   }
 
-  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    // oclif's own parse errors and exits keep their behaviour.
-    if (err.oclif?.exit !== undefined && !(err instanceof MstfError)) return super.catch(err);
+  protected override async catch(err: Error & { code?: string; exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    // this.exit() and oclif's own exits keep their behaviour.
+    if (err.code === 'EEXIT') return super.catch(err);
     const verbose = process.argv.includes('--verbose');
-    process.stderr.write(`Error: ${oneLine(err)}\n`);
+    if (err.oclif?.exit !== undefined && !(err instanceof MstfError)) {
+      // Flag and argument parsing: one line like every other error (oclif prints several, with a help hint).
+      process.stderr.write(`mstf: INVALID_ARGUMENT: ${err.message.split('\n')[0]!.trim()} (see --help)\n`);
+      process.exitCode = err.oclif.exit || 2;
+    } else {
+      process.stderr.write(errorLine(err) + '\n');
+      process.exitCode = err instanceof MstfError ? 1 : 2;
+    }
     if (verbose && err.stack) process.stderr.write(err.stack + '\n');
-    process.exitCode = err instanceof MstfError ? 1 : 2;
     this.exit(process.exitCode);
   }
 }

@@ -3,6 +3,7 @@ import type { Kernel } from '../core/kernel/index.js';
 import type { Settings } from '../core/kernel/settings.js';
 import { PathGuard } from './paths.js';
 import type { DetachedProcess } from './detached.js';
+import { Admission, defaultLimits, type McpLimits } from './limits.js';
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
 
@@ -31,15 +32,24 @@ export interface McpContext {
   logSinks: Set<(line: string, level: LogLevel) => void>;
   /** `<workspace>/.mstf`: logs and trainings. */
   stateDir: string;
+  /** What clients may start (checked by start_search / start_training) and send. */
+  admission: Admission;
 }
 
-export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; log?: (line: string) => void }): McpContext {
+export function createContext(opts: {
+  kernel: Kernel;
+  extraPlugins?: string[];
+  log?: (line: string) => void;
+  limits?: McpLimits;
+}): McpContext {
   const { kernel } = opts;
   const settings = kernel.settings;
   const childFlags = ['--data-dir', settings.dataDir];
   // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
   for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
   if (settings.backend) childFlags.push('--backend', settings.backend);
+  if (settings.strictData) childFlags.push('--strict-data');
+  const processes = new Map<string, DetachedProcess>();
   const logSinks = new Set<(line: string, level: LogLevel) => void>();
   const toStderr = opts.log ?? ((line: string) => process.stderr.write(`mstf mcp: ${line}\n`));
   return {
@@ -47,12 +57,13 @@ export function createContext(opts: { kernel: Kernel; extraPlugins?: string[]; l
     settings,
     guard: new PathGuard(settings.cwd, settings.dataDir),
     childFlags,
-    processes: new Map(),
+    processes,
     logSinks,
     log: (line, level = 'info') => {
       toStderr(line);
       for (const sink of logSinks) sink(line, level);
     },
     stateDir: path.join(settings.cwd, '.mstf'),
+    admission: new Admission(opts.limits ?? defaultLimits(), () => processes.values()),
   };
 }

@@ -11,6 +11,8 @@ export interface IndicatorNeeds {
   backward: boolean;
   /** Suggested batch size (the caller's --batch-size wins). */
   batchSize?: number;
+  /** Fewest images the indicator can score (default for data indicators: 2, a statistic over one image is not a batch statistic). */
+  minBatch?: number;
 }
 
 export interface IndicatorContext {

@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel/loader.js';
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { stripUndefined } from '../util/values.js';
+import { checkNotEmpty, verifyDatasetFile } from './verify.js';
 
 /** Gather the images and labels at `indices` into a normalised Batch. */
 export function gatherBatch(data: SplitData, indices: ArrayLike<number>, dataset: Pick<Dataset, 'normalise' | 'info'>): Batch {
@@ -33,6 +34,7 @@ export function gatherBatch(data: SplitData, indices: ArrayLike<number>, dataset
 export function sampleBatch(data: SplitData, n: number, rng: Rng, dataset: Pick<Dataset, 'normalise' | 'info'>): Batch {
   const total = data.shape[0];
   if (!Number.isInteger(n) || n < 1) throw new MstfError('INVALID_ARGUMENT', `batch size must be a positive integer, got ${n}`);
+  if (total === 0) throw new MstfError('DATA_CORRUPT', 'cannot sample a batch: the split has no images');
   const take = Math.min(n, total);
   // Partial Fisher-Yates: the first `take` slots end up a uniform sample without replacement.
   const idx = new Int32Array(total);
@@ -83,8 +85,10 @@ export async function loadSplit(
   const dataset = kernel.registry('dataset').get(datasetId);
   const configured = (kernel.optionsOf('dataset', datasetId) ?? {}) as Record<string, unknown>;
   const loc: DataLocation = { dataDir: kernel.settings.dataDir };
-  const opts = { ...configured, ...stripUndefined(overrides) };
-  const data = await dataset.load(split, loc, opts as { size?: number });
+  const opts = { ...configured, ...stripUndefined(overrides) } as { size?: number };
+  await verifyDatasetFile(dataset, loc, opts.size ?? Math.min(...dataset.info.sizes), { strict: kernel.settings.strictData });
+  const data = await dataset.load(split, loc, opts);
+  checkNotEmpty(dataset, split, data, loc);
   return { dataset, data, loc };
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MstfError } from '../errors.js';
+import { removeStaleTemps } from '../util/temp.js';
 
 export interface DownloadProgress {
   received: number;
@@ -48,6 +49,7 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
   const label = o.label ?? path.basename(o.dest);
   const timeoutMs = o.timeoutMs ?? 30_000;
   fs.mkdirSync(path.dirname(o.dest), { recursive: true });
+  removeStaleTemps(o.dest, '.part-'); // left by a download that was killed (SIGKILL cannot be caught)
   const tmp = `${o.dest}.part-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const removeTmp = () => {
     try {

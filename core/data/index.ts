@@ -9,3 +9,4 @@ export * from './resize.js';
 export * from './batch.js';
 export * from './fetch.js';
 export * from './describe.js';
+export * from './verify.js';

@@ -78,6 +78,33 @@ function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch): void {
   );
 }
 
+/** Tensors the engine's innermost scope tracks (tfjs keeps the list on its internal state). */
+function scopeTracked(): tf.Tensor[] {
+  const state = (tf.engine() as unknown as { state: { activeScope: { track: tf.Tensor[] } | null } }).state;
+  return state.activeScope?.track ?? [];
+}
+
+/** Fewest images a data indicator scores (needs.minBatch, else 2). */
+export function minBatchOf(indicator: Indicator<any>): number {
+  return indicator.needs.data ? (indicator.needs.minBatch ?? 2) : 0;
+}
+
+/**
+ * Refuse, before any work, a batch smaller than an indicator needs (a split with one image, --batch-size 1): the
+ * scores would be computed and meaningless (jacob_cov of one image is the log of the network's ReLU count).
+ */
+export function checkBatchFits(indicators: readonly Indicator<any>[], batch: Batch | undefined): void {
+  if (!batch) return;
+  const n = batch.shape[0];
+  const short = indicators.filter((i) => n < minBatchOf(i));
+  if (short.length === 0) return;
+  const need = Math.max(...short.map(minBatchOf));
+  throw new MstfError(
+    'INVALID_ARGUMENT',
+    `the batch has ${n} image${n === 1 ? '' : 's'}; ${short.map((i) => i.id).join(', ')} need${short.length === 1 ? 's' : ''} at least ${need} (raise --batch-size, or check the split's size)`,
+  );
+}
+
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
   const compile = req.compile ?? compileNetwork;
   let net: Network | undefined;
@@ -97,7 +124,10 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         get net(): Network {
           if (!net) {
             const before = tf.memory().numTensors;
+            const tracked = scopeTracked().length;
             net = compile(req.ir, { seed: req.seed });
+            // The network outlives this indicator's scope: what compiling created is not cleaned up with it.
+            for (const t of scopeTracked().slice(tracked)) tf.keep(t);
             compiledTensors = tf.memory().numTensors - before;
             compiledDuring = current;
           }
@@ -108,10 +138,14 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       const before = tf.memory().numTensors;
       const t0 = performance.now();
       let row: IndicatorDetails;
+      // A scope per indicator: when it throws, the tensors it made before throwing are disposed with the scope.
+      tf.engine().startScope();
+      let failed = false;
       try {
         if (indicator.needs.data && !req.batch) {
           throw new Error(`indicator ${id} reads data but no batch was given`);
         }
+        if (req.batch) checkBatchFits([indicator], req.batch);
         if (indicator.needs.backward && indicator.needs.data && req.batch) checkWasmMemory(id, req.ir, req.batch);
         const value = await indicator.score(ctx, req.optionsById?.[id]);
         if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);
@@ -119,8 +153,12 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         scores[id] = value.score;
         row = { ms: 0, finite: label === undefined, ...(label ? { value: label } : {}), ...(value.details ?? {}) };
       } catch (e) {
+        failed = true;
         scores[id] = null;
         row = { ms: 0, finite: false, error: oneLine(e) };
+      } finally {
+        // Success: whatever it left stays tracked by the caller's scope (and counted as leaked below).
+        tf.engine().endScope(failed ? undefined : [...scopeTracked()]);
       }
       row.ms = performance.now() - t0;
       const leaked = tf.memory().numTensors - before - (compiledDuring === id ? compiledTensors : 0);

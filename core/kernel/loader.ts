@@ -18,7 +18,12 @@ export interface MstfConfig {
   options?: Partial<Record<ExtensionKind, Record<string, unknown>>>;
   /** Configuration per plugin name, validated by the plugin's configSchema. */
   pluginConfig?: Record<string, unknown>;
+  /** Limits of `mstf mcp` (mcp-server/limits.ts), validated by that command. */
+  mcp?: unknown;
 }
+
+/** Every key mstf.config.json may hold: any other is a typo that would silently change nothing. */
+const CONFIG_KEYS = ['plugins', 'options', 'pluginConfig', 'mcp'] as const;
 
 export interface LoadedPlugin {
   name: string;
@@ -60,6 +65,16 @@ export function readConfig(cwd: string): MstfConfig {
     throw new MstfError('PLUGIN_LOAD', `${file}: expected an object like {"plugins": ["<module or path>"]}`);
   }
   const cfg = parsed as MstfConfig;
+  for (const key of Object.keys(cfg)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+      throw new MstfError('INVALID_ARGUMENT', `${file}: unknown key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+    }
+  }
+  for (const kind of Object.keys(cfg.options ?? {})) {
+    if (!(EXTENSION_KINDS as readonly string[]).includes(kind)) {
+      throw new MstfError('INVALID_ARGUMENT', `${file}: options: unknown extension kind "${kind}" (known: ${EXTENSION_KINDS.join(', ')})`);
+    }
+  }
   if (cfg.plugins !== undefined && (!Array.isArray(cfg.plugins) || cfg.plugins.some((p) => typeof p !== 'string'))) {
     throw new MstfError('PLUGIN_LOAD', `${file}: "plugins" must be an array of module names or paths`);
   }
@@ -241,6 +256,17 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
       }
     }
     loaded.push({ name: manifest.name, version: manifest.version, source });
+  }
+  // Options or plugin configuration for something no plugin provides: a typo (e.g. "jacobcov") must not be ignored.
+  for (const [kind, byId] of Object.entries(config.options ?? {}) as [ExtensionKind, Record<string, unknown>][]) {
+    for (const id of Object.keys(byId ?? {})) {
+      if (!registries.get(kind)!.has(id)) {
+        throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: options.${kind}: no ${kind} "${id}" is registered`);
+      }
+    }
+  }
+  for (const name of Object.keys(config.pluginConfig ?? {})) {
+    if (!seenPlugins.has(name)) throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: pluginConfig: no plugin "${name}" is loaded`);
   }
   for (const reg of registries.values()) reg.freeze();
 

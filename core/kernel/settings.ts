@@ -10,6 +10,10 @@ export interface Settings {
   storePath: string;
   /** --backend / MSTF_BACKEND / auto. */
   backend?: string;
+  /** --strict-data: refuse dataset files whose checksum differs from the official one (default: warn). */
+  strictData?: boolean;
+  /** The command only reads the run store: open it read-only (stores on read-only media, other users' stores). */
+  readOnlyStore?: boolean;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,7 +23,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function resolveSettings(
-  flags: { cwd?: string; dataDir?: string; store?: string; backend?: string } = {},
+  flags: { cwd?: string; dataDir?: string; store?: string; backend?: string; strictData?: boolean; readOnlyStore?: boolean } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Settings {
   const cwd = path.resolve(flags.cwd ?? process.cwd());
@@ -32,5 +36,7 @@ export function resolveSettings(
         ? path.resolve(cwd, env.MSTF_STORE)
         : path.join(cwd, '.mstf', 'mstf.db'),
     backend: flags.backend ?? env.MSTF_BACKEND ?? undefined,
+    ...(flags.strictData ? { strictData: true } : {}),
+    ...(flags.readOnlyStore ? { readOnlyStore: true } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { RawScores } from '../contracts/objective.js';
 import { ensureBackend } from '../engine/backend.js';
 import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
 import { RunStore } from '../store/run-store.js';
+import { noFeasibleCandidate } from '../store/outcome.js';
+import { checkBatchFits } from '../indicators/runner.js';
 import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
 import { resolveSearchConfig } from './config.js';
 import { evaluateCandidate } from './evaluate.js';
@@ -121,7 +123,7 @@ export class SearchService {
 
   /** The run store at settings.storePath, opened on first use. */
   get store(): RunStore {
-    this.storeInstance ??= RunStore.open(this.settings.storePath);
+    this.storeInstance ??= this.settings.readOnlyStore ? RunStore.openReadOnly(this.settings.storePath) : RunStore.open(this.settings.storePath);
     return this.storeInstance;
   }
 
@@ -172,7 +174,10 @@ export class SearchService {
     try {
       await ensureBackend(this.settings.backend);
       const batch = await loadSearchBatch(this.kernel, setup);
+      checkBatchFits(Object.values(setup.indicators), batch);
       await this.loop(id, setup, batch, controller, emit);
+      const infeasible = noFeasibleCandidate(id, store.candidates(id));
+      if (infeasible) throw infeasible;
       this.finishWithResult(id, setup);
     } catch (e) {
       const cancelled = controller.signal.aborted || (isMstfError(e) && e.code === 'CANCELLED');

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MstfError, messageOf } from '../errors.js';
 import { totalEvaluations, type ResolvedSearchConfig } from '../search/config.js';
-import { checkNotNewer, migrate } from './schema.js';
+import { checkNotNewer, migrate, SCHEMA_VERSION } from './schema.js';
 import type {
   CandidateInput,
   CandidateRecord,
@@ -33,6 +33,22 @@ export interface GenerationCommit {
 }
 
 const now = () => new Date().toISOString();
+
+/** SQLite and file-system errors that mean "this file or its folder cannot be written". */
+function isReadOnlyError(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return /^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ['EACCES', 'EROFS', 'EPERM'].includes(code);
+}
+
+/** One clear line when a command that writes meets a store it cannot write. */
+function cannotWrite(file: string, e: unknown): MstfError | undefined {
+  if (!isReadOnlyError(e)) return undefined;
+  return new MstfError(
+    'STORE',
+    `run store ${file}: cannot write it (${messageOf(e)}); this command needs write access to the file and its folder ` +
+      '(runs list, show, export and report only read, and work without it)',
+  );
+}
 
 /** Sortable, readable, unique: 20250314-101502-3fa9c1. */
 function newSearchId(): string {
@@ -124,7 +140,7 @@ export class RunStore {
       if (resolved !== ':memory:') fs.mkdirSync(path.dirname(resolved), { recursive: true });
       db = new Database(resolved);
     } catch (e) {
-      throw new MstfError('STORE', `run store ${resolved}: cannot open (${messageOf(e)})`);
+      throw cannotWrite(resolved, e) ?? new MstfError('STORE', `run store ${resolved}: cannot open (${messageOf(e)})`);
     }
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -136,7 +152,64 @@ export class RunStore {
     } catch (e) {
       db.close();
       if (e instanceof MstfError) throw e;
-      throw new MstfError('STORE', `run store ${resolved}: ${messageOf(e)}`);
+      throw cannotWrite(resolved, e) ?? new MstfError('STORE', `run store ${resolved}: ${messageOf(e)}`);
+    }
+    return new RunStore(resolved, db);
+  }
+
+  /**
+   * Open for reading only (runs list|show|export|report): works on read-only media and on a store owned by
+   * another user, and never creates or changes a file. A WAL store needs its -shm file, which SQLite cannot create
+   * in a folder it may not write; then the file is read into memory instead (what is only in an uncheckpointed
+   * -wal file is then not seen, and a warning says so). A missing store reads as an empty one. A store of an older
+   * schema is upgraded when the file can be written, as open() does.
+   */
+  static openReadOnly(file: string, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): RunStore {
+    const resolved = path.resolve(file);
+    if (!fs.existsSync(resolved)) {
+      const empty = new Database(':memory:');
+      migrate(empty, resolved);
+      return new RunStore(resolved, empty);
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(resolved, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.prepare('SELECT count(*) FROM sqlite_master').get(); // the first read is where a missing -shm fails
+    } catch (e) {
+      db?.close();
+      db = undefined;
+      if (!isReadOnlyError(e)) throw new MstfError('STORE', `run store ${resolved}: cannot open (${messageOf(e)})`);
+    }
+    if (!db) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(resolved);
+      } catch (e) {
+        throw new MstfError('STORE', `run store ${resolved}: cannot read (${messageOf(e)})`);
+      }
+      // Bytes 18-19 say WAL (2) or rollback journal (1); an in-memory copy can only be read as the latter.
+      if (bytes.length >= 20 && bytes[18] === 2) bytes[18] = bytes[19] = 1;
+      try {
+        db = new Database(bytes, { readonly: true });
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      } catch (e) {
+        throw new MstfError('STORE', `run store ${resolved}: cannot read (${messageOf(e)})`);
+      }
+      const wal = `${resolved}-wal`;
+      if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
+        warn(`mstf: warning: run store ${resolved}: its folder is read-only, so ${path.basename(wal)} (recent changes not yet checkpointed) is not read`);
+      }
+    }
+    try {
+      const version = checkNotNewer(db, resolved);
+      if (version < SCHEMA_VERSION) {
+        db.close();
+        return RunStore.open(resolved); // an old schema: upgrade it if the file can be written
+      }
+    } catch (e) {
+      if (db.open) db.close();
+      throw e;
     }
     return new RunStore(resolved, db);
   }

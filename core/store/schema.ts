@@ -113,7 +113,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  */
 export function migrate(db: Database.Database, file: string, target = SCHEMA_VERSION): void {
   const apply = db.transaction(() => {
-    const current = checkNotNewer(db, file);
+    const current = recognise(db, file, checkNotNewer(db, file));
     for (const m of MIGRATIONS) {
       if (m.version <= current || m.version > target) continue;
       db.exec(m.sql);
@@ -133,4 +133,38 @@ export function checkNotNewer(db: Database.Database, file: string): number {
     );
   }
   return current;
+}
+
+/** Tables a migration creates (`CREATE TABLE name`). */
+function tablesOf(m: Migration): string[] {
+  return [...m.sql.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((x) => x[1]!);
+}
+
+/**
+ * A file with mstf tables but `user_version = 0` (restored from `sqlite3 .dump`, which does not keep the version,
+ * or written before the version was kept): its version is the last migration whose tables all exist, written
+ * back so the remaining migrations apply. Tables of a later migration present without its predecessors' is a
+ * file mstf did not write: refused rather than guessed.
+ */
+function recognise(db: Database.Database, file: string, current: number): number {
+  if (current !== 0) return current;
+  const existing = new Set(
+    (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name),
+  );
+  const ours = MIGRATIONS.flatMap(tablesOf);
+  if (!ours.some((t) => existing.has(t))) return 0; // a new (or foreign, table-free) file
+  let version = 0;
+  for (const m of MIGRATIONS) {
+    if (!tablesOf(m).every((t) => existing.has(t))) break;
+    version = m.version;
+  }
+  const stray = MIGRATIONS.filter((m) => m.version > version).flatMap(tablesOf).filter((t) => existing.has(t));
+  if (version === 0 || stray.length > 0) {
+    throw new MstfError(
+      'STORE',
+      `run store ${file}: has some mstf tables (${ours.filter((t) => existing.has(t)).join(', ')}) but no schema version; not a store mstf can upgrade`,
+    );
+  }
+  db.pragma(`user_version = ${version}`);
+  return version;
 }

@@ -103,6 +103,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         const input: Record<string, unknown> = { ...config };
         if (typeof input.dataDir === 'string') input.dataDir = ctx.guard.resolve('dataDir', input.dataDir);
         const dataDir = (input.dataDir as string | undefined) ?? ctx.settings.dataDir;
+        ctx.admission.checkSearch(ctx.kernel, input);
         const service = searchService(ctx);
         const id = service.create(input);
         const child = launch(ctx, id, dataDir);

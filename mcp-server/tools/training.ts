@@ -171,6 +171,12 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
           throw new MstfError('INVALID_ARGUMENT', `dataset ${datasetId} has no image size ${imageSize} (sizes: ${info.sizes.join(', ')})`);
         }
         const resolved = resolveModel(ctx.kernel, spec, { inputShape: [imageSize, imageSize, info.channels], classes: info.classes }, pick);
+        ctx.admission.check('start_training', {
+          epochs: args.epochs,
+          batchSize: args.batchSize,
+          channels: args.channels ?? pick?.channels,
+          network: () => resolved.ir,
+        });
 
         const root = defaultTrainingsRoot(ctx.settings.cwd);
         const outDir = args.out ? ctx.guard.resolve('out', args.out) : path.join(root, freshId(root, ctx));

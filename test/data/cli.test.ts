@@ -16,7 +16,7 @@ afterAll(async () => {
 
 /** The one error line the CLI prints (other lines on stderr, e.g. Node warnings, are not ours). */
 function errorLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.startsWith('Error:'));
+  return stderr.split('\n').filter((l) => /^mstf: [A-Z_]+: /.test(l));
 }
 
 describe('mstf datasets (built CLI)', () => {
@@ -65,8 +65,8 @@ describe('mstf datasets (built CLI)', () => {
   });
 
   const failing: [string, string, RegExp][] = [
-    ['truncated', '/truncated', /^Error: breastmnist \(28x28\): download failed: truncated \(got \d+ of 559580 bytes/],
-    ['404', '/status/404', /^Error: breastmnist \(28x28\): download failed: HTTP 404 Not Found/],
+    ['truncated', '/truncated', /^mstf: DOWNLOAD_FAILED: breastmnist \(28x28\): download failed: truncated \(got \d+ of 559580 bytes/],
+    ['404', '/status/404', /^mstf: DOWNLOAD_FAILED: breastmnist \(28x28\): download failed: HTTP 404 Not Found/],
   ];
   for (const [name, route, re] of failing) {
     it(`fetch failure (${name}): exit 1, one error line, no partial file`, async () => {
@@ -86,6 +86,6 @@ describe('mstf datasets (built CLI)', () => {
   it('fetch of CBIS-DDSM explains the manual download', async () => {
     const r = await runCli(['datasets', 'fetch', 'cbis-ddsm', '--data-dir', path.join(dir, 'cbis')], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^Error: cbis-ddsm cannot be downloaded by mstf: download it from TCIA/)]);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^mstf: [A-Z_]+: cbis-ddsm cannot be downloaded by mstf: download it from TCIA/)]);
   });
 });

@@ -29,14 +29,14 @@ describe('mstf proxies score', () => {
     const r = await runCli(['proxies', 'score', '--space', 'nb201', '--genotype', BEST, '--indicators', 'grad_norm,synflow']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      'Error: indicator grad_norm reads images: give --dataset <id> (e.g. breastmnist) or choose data-free ones (synflow, flops, params)',
+      'mstf: INVALID_ARGUMENT: indicator grad_norm reads images: give --dataset <id> (e.g. breastmnist) or choose data-free ones (synflow, flops, params)',
     );
   });
 
   it('an unknown indicator names the known ones', async () => {
     const r = await runCli(['proxies', 'score', '--space', 'nb201', '--genotype', BEST, '--indicators', 'synflw']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: unknown indicator "synflw" \(known: .*synflow.*, or all\)\n$/);
+    expect(r.stderr).toMatch(/^mstf: UNKNOWN_EXTENSION: unknown indicator "synflw" \(known: .*synflow.*, or all\)\n$/);
   });
 
   it('data indicators on an mstf network for the embedded BreastMNIST batch', async () => {
@@ -77,9 +77,9 @@ describe('mstf validate proxies', () => {
   it('only nb201 can be validated; a missing table is a clear error', async () => {
     const a = await runCli(['validate', 'proxies', '--space', 'mstf', '--indicators', 'params']);
     expect(a.code).toBe(1);
-    expect(a.stderr).toMatch(/^Error: --space mstf: only nb201 has benchmark accuracies/);
+    expect(a.stderr).toMatch(/^mstf: INVALID_ARGUMENT: --space mstf: only nb201 has benchmark accuracies/);
     const b = await runCli(['validate', 'proxies', '--indicators', 'params', '--table', '/nonexistent/t.csv']);
     expect(b.code).toBe(1);
-    expect(b.stderr).toMatch(/^Error: NAS-Bench-201 table \/nonexistent\/t.csv: cannot read/);
+    expect(b.stderr).toMatch(/^mstf: [A-Z_]+: NAS-Bench-201 table \/nonexistent\/t.csv: cannot read/);
   });
 });

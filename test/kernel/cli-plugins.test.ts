@@ -54,13 +54,13 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
     const dup = await runCli(['extensions', 'list', '--plugin', example, '--plugin', path.join(bad, 'duplicate-id.js')], { cwd });
     expect(dup.code).toBe(1);
     expect(dup.stderr).toBe(
-      'Error: plugin mstf-plugin-duplicate: indicator id "layer_depth" is already registered by plugin mstf-plugin-example\n',
+      'mstf: PLUGIN_DUPLICATE: plugin mstf-plugin-duplicate: indicator id "layer_depth" is already registered by plugin mstf-plugin-example\n',
     );
     expect(dup.stdout).toBe('');
 
     const future = await runCli(['extensions', 'list', '--plugin', path.join(bad, 'future-api.js')], { cwd });
     expect(future.code).toBe(1);
-    expect(future.stderr).toMatch(/^Error: plugin mstf-plugin-from-the-future: needs kernel API \^2\.0\.0, this mstf provides 1\.\d+\.\d+\n$/);
+    expect(future.stderr).toMatch(/^mstf: PLUGIN_API_VERSION: plugin mstf-plugin-from-the-future: needs kernel API \^2\.0\.0, this mstf provides 1\.\d+\.\d+\n$/);
 
     fs.writeFileSync(
       path.join(cwd, 'mstf.config.json'),
@@ -68,6 +68,6 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
     );
     const opts = await runCli(['extensions', 'list'], { cwd });
     expect(opts.code).toBe(1);
-    expect(opts.stderr).toMatch(/^Error: plugin mstf-plugin-example: invalid options for indicator "layer_depth" \(ops\.0: .+\)\n$/);
+    expect(opts.stderr).toMatch(/^mstf: PLUGIN_OPTIONS: plugin mstf-plugin-example: invalid options for indicator "layer_depth" \(ops\.0: .+\)\n$/);
   });
 });

@@ -21,6 +21,6 @@ describe('mstf validate optimizer (end to end)', () => {
   it('names an unknown optimizer in one line', async () => {
     const r = await runCli(['validate', 'optimizer', '--problem', 'zdt1', '--optimizer', 'cmaes'], { cwd: tempDir() });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^Error: unknown optimizer "cmaes" \(known: [^\n]*nsga2, random[^\n]*\)$/);
+    expect(r.stderr.trim()).toMatch(/^mstf: UNKNOWN_EXTENSION: unknown optimizer "cmaes" \(known: [^\n]*nsga2, random[^\n]*\)$/);
   });
 });

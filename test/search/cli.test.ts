@@ -151,7 +151,7 @@ describe('mstf search (CLI)', () => {
     expect(r.stderr).toMatch(/unknown dataset "nomnist"/);
     const show = await runCli(['runs', 'show', 'nope'], { cwd: dir });
     expect(show.code).toBe(1);
-    expect(show.stderr.trim()).toMatch(/^Error: no search "nope" in run store /);
+    expect(show.stderr.trim()).toMatch(/^mstf: NOT_FOUND: no search "nope" in run store /);
     const list = await runCli(['runs', 'list', '--json'], { cwd: dir });
     expect(JSON.parse(list.stdout)).toEqual([]);
   });

@@ -54,7 +54,7 @@ describe('mstf arch show', () => {
     const r = await mstf('arch', 'show', '--space', 'mstf', '--genotype', bad, '--json');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe('Error: gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3');
+    expect(r.stderr.trim()).toBe('mstf: INVALID_GENOTYPE: gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3');
   });
 });
 
@@ -72,7 +72,7 @@ describe('mstf arch draw', () => {
     const out = path.join(cwd, 'no-such-dir', 'arch.svg');
     const r = await mstf('arch', 'draw', '--space', 'nb201', '--genotype', BEST, '--out', out);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: --out .*cannot write/);
+    expect(r.stderr).toMatch(/^mstf: [A-Z_]+: --out .*cannot write/);
     expect(fs.existsSync(path.dirname(out))).toBe(false);
   });
 });

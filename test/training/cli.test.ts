@@ -23,20 +23,20 @@ describe('mstf train: bad input is one line, nothing written', () => {
   it('without a model source', async () => {
     const r = await runCli(['train', '--dataset', 'breastmnist'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('Error: say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18');
+    expect(r.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18');
   });
 
   it('an unknown dataset, a bad genotype, --resume without --out', async () => {
     const a = await runCli(['train', '--model', 'resnet18', '--dataset', 'nosuchmnist'], { cwd });
     expect(a.code).toBe(1);
-    expect(a.stderr).toMatch(/^Error: unknown dataset "nosuchmnist" \(known: .*breastmnist.*\)\n$/);
+    expect(a.stderr).toMatch(/^mstf: [A-Z_]+: unknown dataset "nosuchmnist" \(known: .*breastmnist.*\)\n$/);
     const b = await runCli(['train', '--genotype', '9,0', '--dataset', 'breastmnist'], { cwd });
     expect(b.code).toBe(1);
     expect(b.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     const c = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--resume'], { cwd });
-    expect(c.stderr.trim()).toBe('Error: --resume needs --out <dir> of the training to continue');
+    expect(c.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: --resume needs --out <dir> of the training to continue');
     const d = await runCli(['train', '--model', 'resnet18', '--channels', '16', '--dataset', 'breastmnist'], { cwd });
-    expect(d.stderr.trim()).toBe('Error: --channels and --blocks apply to searched architectures, not to --model resnet18');
+    expect(d.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: --channels and --blocks apply to searched architectures, not to --model resnet18');
     expect(fs.existsSync(path.join(cwd, '.mstf', 'trainings'))).toBe(false);
   });
 });
@@ -84,7 +84,7 @@ describe('mstf train end to end (embedded BreastMNIST)', () => {
     expect(done.config.model).toMatchObject({ kind: 'genotype', space: 'mstf', genotype: GENOTYPE3, searchId: id, options: { channels: 4 } });
 
     const missing = await runCli(['train', '--run', 'nope', '--store', storePath], { cwd });
-    expect(missing.stderr.trim()).toMatch(/^Error: search "nope" is not in the run store /);
+    expect(missing.stderr.trim()).toMatch(/^mstf: NOT_FOUND: search "nope" is not in the run store /);
   });
 });
 

@@ -6,6 +6,8 @@ import { SearchService } from '../../../core/search/service.js';
 import { candidatesToCsv, exportCandidates } from '../../../core/search/export.js';
 
 export default class RunsExport extends MstfCommand<typeof RunsExport> {
+  /** Only reads the run store: works on read-only media and other users' stores. */
+  static override readOnlyStore = true;
   static override description =
     'Export every candidate of a search: genotype, hash, state, flags, raw scores, FLOPs, params, objectives, timings';
   static override examples = [

@@ -4,6 +4,8 @@ import { SearchService, isSearchAlive } from '../../../core/search/service.js';
 import { renderTable } from '../../table.js';
 
 export default class RunsList extends MstfCommand<typeof RunsList> {
+  /** Only reads the run store: works on read-only media and other users' stores. */
+  static override readOnlyStore = true;
   static override description = 'List the searches in the run store, newest first';
   static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --json --store other/.mstf/mstf.db'];
   static override flags = {

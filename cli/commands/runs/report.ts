@@ -6,6 +6,8 @@ import { writeReport } from '../../../core/search/report.js';
 import { defaultTrainingsRoot } from '../../../core/training/ids.js';
 
 export default class RunsReport extends MstfCommand<typeof RunsReport> {
+  /** Only reads the run store: works on read-only media and other users' stores. */
+  static override readOnlyStore = true;
   static override description =
     'Write a self-contained HTML report of a completed search (index.html: config, Fig. 5 fronts, hypervolume, sortable Pareto table with drawings, trainings of the search) and its figures as SVG and PNG';
   static override examples = ['<%= config.bin %> runs report <id> --out report/', '<%= config.bin %> runs report <id> --out report/ --trainings runs/trainings'];

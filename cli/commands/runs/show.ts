@@ -5,6 +5,8 @@ import { formatCount, formatScore } from '../../../core/search/render.js';
 import { renderTable } from '../../table.js';
 
 export default class RunsShow extends MstfCommand<typeof RunsShow> {
+  /** Only reads the run store: works on read-only media and other users' stores. */
+  static override readOnlyStore = true;
   static override description = 'Show a search: its config, status, selected architecture and final Pareto front';
   static override examples = ['<%= config.bin %> runs show 20250314-101502-3fa9c1', '<%= config.bin %> runs show <id> --json'];
   static override args = { id: Args.string({ description: 'search id (mstf runs list)', required: true }) };

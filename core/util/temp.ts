@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Whether a process with this pid runs (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temporary files are named `<target><marker><pid>...`, so one left by a killed process (SIGKILL, power loss,
+ * ENOSPC before the rename) is recognised by the next run: removed when its process no longer runs, kept while it
+ * does (another download or training may be writing it). Returns the removed paths.
+ */
+export function removeStaleTemps(target: string, marker: string): string[] {
+  const dir = path.dirname(target);
+  const prefix = path.basename(target) + marker;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed.push(path.join(dir, name));
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
