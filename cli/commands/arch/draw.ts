@@ -19,7 +19,7 @@ export default class ArchDraw extends MstfCommand<typeof ArchDraw> {
 
   async run(): Promise<void> {
     const kernel = await this.kernel();
-    const svg = drawArchitecture(kernel, archRequest(this.flags));
+    const svg = drawArchitecture(kernel, archRequest(kernel, this.flags).request);
     const out = this.flags.out;
     if (!out) {
       process.stdout.write(svg);
