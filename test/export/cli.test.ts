@@ -197,4 +197,23 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     }
     expect(fs.existsSync(path.join(cwd, 'x.onnx'))).toBe(false);
   });
+
+  it('train --run <id> --member <hash>: trains that member; the training is in the store, linked to its search', async () => {
+    const { candidates, selected } = storedCandidates();
+    const other = candidates.find((c) => c.hash !== selected.hash && c.state === 'ok' && !c.degenerate)!;
+    const out = path.join(cwd, 'member-training');
+    const t = await runCli(['train', '--run', searchId, '--member', other.hash.slice(0, 10), '--epochs', '1', '--batch-size', '8', '--max-train', '8', '--max-eval', '8', '--out', out, '--store', store, '--json'], { cwd, timeoutMs: 300_000 });
+    expect(t.code, t.stderr).toBe(0);
+    const done = lastJson(t.stdout);
+    expect(done.config.model).toMatchObject({ kind: 'genotype', genotype: other.genotype, searchId });
+    const [shown, listed] = await Promise.all([
+      runCli(['runs', 'show', searchId, '--store', store, '--json'], { cwd }),
+      runCli(['runs', 'list', '--trainings', '--store', store], { cwd }),
+    ]);
+    const trainings = lastJson(shown.stdout).trainings;
+    expect(trainings).toHaveLength(1);
+    expect(trainings[0]).toMatchObject({ outDir: out, status: 'completed', searchId, memberHash: other.hash, dataset: 'breastmnist' });
+    expect(trainings[0].metrics.test.acc).toBe(done.test.acc);
+    expect(listed.stdout).toMatch(new RegExp(`^member-training\\s+completed\\s+breastmnist\\s+${searchId}\\s+${other.hash.slice(0, 12)}`, 'm'));
+  });
 });
