@@ -3,13 +3,15 @@
  * tfjs, with a training's weights or mstf's seeded initialisation. Files are written next to the
  * target and renamed, so a failed export leaves nothing half-written.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MstfError, messageOf } from '../errors.js';
 import { resolveArchitecture, type ArchRequest } from '../arch/describe.js';
 import { compileNetwork } from '../engine/compile.js';
 import { networkCost } from '../ir/cost.js';
-import type { NetworkIR } from '../ir/types.js';
+import type { FeatureShape, NetworkIR } from '../ir/types.js';
+import { getModelSource } from '../models/index.js';
 import type { Kernel } from '../kernel/loader.js';
 import { exportParams, trainingModelDir } from './params.js';
 import { toOnnx } from './onnx.js';
@@ -19,8 +21,17 @@ import { encodeSafetensors } from './safetensors.js';
 export const EXPORT_FORMATS = ['pytorch', 'onnx', 'tfjs'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** A fixed baseline (`mstf train --model`); input shape and classes default to the training's, else 28x28x1 and 2. */
+export interface ModelExport {
+  id: string;
+  inputShape?: FeatureShape;
+  classes?: number;
+}
+
 export interface ExportRequest {
-  arch: ArchRequest;
+  /** A searched architecture; or `model`. */
+  arch?: ArchRequest;
+  model?: ModelExport;
   format: ExportFormat;
   /** pytorch: a .py file; onnx: a .onnx file; tfjs: a directory. */
   out: string;
@@ -56,18 +67,45 @@ function writeAtomic(file: string, data: Uint8Array | string): void {
   }
 }
 
+interface Exported {
+  ir: NetworkIR;
+  /** Space id, or `model` for a fixed baseline. */
+  space: string;
+  /** Genotype text, or the model id. */
+  genotype: string;
+  hash: string;
+  inputShape: FeatureShape;
+  classes: number;
+}
+
+/** The IR to export: a genotype of a space, or a fixed model sized like its training. */
+function resolveExported(kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>, r: ExportRequest): Exported {
+  if (r.model) {
+    let saved: { inputShape?: FeatureShape; classes?: number } = {};
+    if (r.trainingDir !== undefined) {
+      const file = path.join(path.resolve(kernel.settings.cwd, r.trainingDir), 'config.json');
+      if (fs.existsSync(file)) saved = (JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: typeof saved }).config ?? {};
+    }
+    const inputShape = r.model.inputShape ?? saved.inputShape ?? [28, 28, 1];
+    const classes = r.model.classes ?? saved.classes ?? 2;
+    const ir = getModelSource(r.model.id).build({ inputShape, classes });
+    const hash = crypto.createHash('sha256').update(JSON.stringify(ir.nodes)).digest('hex');
+    return { ir, space: 'model', genotype: r.model.id, hash, inputShape, classes };
+  }
+  if (!r.arch) throw new MstfError('INVALID_ARGUMENT', 'export: give an architecture (genotype, search member) or a model');
+  const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, r.arch);
+  return { ir: instance.decode(genes), space: r.arch.space, genotype: instance.format(genes), hash: instance.hash(genes), inputShape, classes };
+}
+
 const NORMALISATION = 'input NCHW float32, pixels normalised as mstf does for its datasets: (p / 255 - 0.5) / 0.5';
 
 export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>, r: ExportRequest): Promise<ExportResult> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(r.format)) {
     throw new MstfError('INVALID_ARGUMENT', `--format ${r.format}: expected one of ${EXPORT_FORMATS.join(', ')}`);
   }
-  if (r.trainingDir !== undefined) trainingModelDir(r.trainingDir); // fail before any work
-  const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, r.arch);
-  const ir: NetworkIR = instance.decode(genes);
+  if (r.trainingDir !== undefined) trainingModelDir(path.resolve(kernel.settings.cwd, r.trainingDir)); // fail before any work
+  const { ir, space, genotype, hash, inputShape, classes } = resolveExported(kernel, r);
   const cost = networkCost(ir);
-  const genotype = instance.format(genes);
-  const hash = instance.hash(genes);
   const out = path.resolve(kernel.settings.cwd, r.out);
   const opts: { trainingDir?: string; seed?: number; backend?: string } = { seed: r.seed ?? 0 };
   if (r.trainingDir !== undefined) opts.trainingDir = path.resolve(kernel.settings.cwd, r.trainingDir);
@@ -75,7 +113,7 @@ export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'opti
   const { params, source } = await exportParams(ir, opts);
   const weights = source.kind === 'training' ? `training ${source.from}` : `mstf initialisation, seed ${source.from}`;
   const metadata: Record<string, string> = {
-    space: r.arch.space,
+    space,
     genotype,
     hash,
     inputShapeHWC: inputShape.join('x'),
@@ -100,7 +138,7 @@ export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'opti
         files.push(file);
       }
       const description = [
-        `mstf-nas export: ${r.arch.space} architecture ${hash.slice(0, 12)}${r.note ? ` (${r.note})` : ''}`,
+        `mstf-nas export: ${space} architecture ${hash.slice(0, 12)}${r.note ? ` (${r.note})` : ''}`,
         '',
         `genotype ${genotype}`,
         `${NORMALISATION}; output logits [N, ${classes}]`,
@@ -133,5 +171,5 @@ export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'opti
       break;
     }
   }
-  return { format: r.format, files, space: r.arch.space, genotype, hash, params: cost.params, flops: cost.flops, inputShape, classes, weights };
+  return { format: r.format, files, space, genotype, hash, params: cost.params, flops: cost.flops, inputShape, classes, weights };
 }

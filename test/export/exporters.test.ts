@@ -21,6 +21,7 @@ import { toOnnx } from '../../core/export/onnx.js';
 import { toPytorch, torchStateDict } from '../../core/export/pytorch.js';
 import { encodeSafetensors } from '../../core/export/safetensors.js';
 import { Rng } from '../../core/util/rng.js';
+import { getModelSource } from '../../core/models/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { EXPORTED_PY, requireTorch, runPython } from './torch.js';
 
@@ -112,6 +113,7 @@ const cases: { name: string; ir: () => NetworkIR }[] = [
   { name: 'mstf, every normal op and five pools (C0 8, 28x28x1)', ir: () => irOf('mstf', MSTF_G, { channels: 8 }) },
   { name: 'mstf, another mix at 32x32x3, 5 classes (C0 8)', ir: () => irOf('mstf', MSTF_G2, { channels: 8 }, [32, 32, 3], 5) },
   { name: 'nb201 cell with none, avg pool, 1x1 (C 8)', ir: () => irOf('nb201', NB201, { channels: 8 }) },
+  { name: 'ResNet-18 baseline (8x8x3 input, 3 classes)', ir: () => getModelSource('resnet18').build({ inputShape: [8, 8, 3], classes: 3 }) },
   { name: 'hand-made IR: asymmetric same pads, stride 2, dilated depthwise x2, zero stride 2, no-affine BN', ir: () => ODD_IR },
 ];
 
