@@ -5,6 +5,7 @@ import { modelIds } from '../../core/models/index.js';
 import { runTraining, type TrainingRequest } from '../../core/training/service.js';
 import type { ModelSpec } from '../../core/training/model-source.js';
 import type { TrainingEvent } from '../../core/training/trainer.js';
+import { memberFlags, memberSelector } from './arch/show.js';
 
 const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
 
@@ -15,12 +16,15 @@ export default class Train extends MstfCommand<typeof Train> {
     '<%= config.bin %> train --model resnet18 --dataset breastmnist --epochs 10 --json',
     '<%= config.bin %> train --genotype "0,0,1,1,...,3" --space mstf --channels 16 --dataset pneumoniamnist',
     '<%= config.bin %> train --run <searchId> --epochs 100',
+    '<%= config.bin %> train --run <searchId> --rank 2 --epochs 100',
     '<%= config.bin %> train --model resnet18 --dataset breastmnist --out runs/r18 --resume',
   ];
   static override flags = {
     genotype: Flags.string({ description: 'genotype text of --space (e.g. 42 comma-separated integers for mstf)', exclusive: ['run', 'model'] }),
     space: Flags.string({ description: 'search space of --genotype', default: 'mstf' }),
-    run: Flags.string({ description: 'train the selected architecture of this search (its space, channels, blocks, dataset)', exclusive: ['genotype', 'model'] }),
+    run: Flags.string({ description: 'train the selected architecture of this search (its space, channels, blocks, dataset), or the one --member / --rank names', exclusive: ['genotype', 'model'] }),
+    member: memberFlags.member,
+    rank: memberFlags.rank,
     model: Flags.string({ description: `a fixed model: ${modelIds().join(', ')}`, options: modelIds(), exclusive: ['genotype', 'run'] }),
     dataset: Flags.string({ description: 'dataset id (mstf datasets list); default with --run: the search\'s dataset' }),
     epochs: Flags.integer({ description: 'epochs', default: 100, min: 1 }),
@@ -52,7 +56,10 @@ export default class Train extends MstfCommand<typeof Train> {
     if (f.run && f.blocks !== undefined) throw new MstfError('INVALID_ARGUMENT', '--blocks comes from the search with --run (it fixes the genotype length)');
     let model: ModelSpec;
     if (f.model) model = { kind: 'model', model: f.model };
-    else if (f.run) model = { kind: 'run', searchId: f.run, storePath: this.settings.storePath, ...(f.channels ? { channels: f.channels } : {}) };
+    else if (f.run) {
+      const member = memberSelector(f);
+      model = { kind: 'run', searchId: f.run, storePath: this.settings.storePath, ...(f.channels ? { channels: f.channels } : {}), ...(Object.keys(member).length > 0 ? { member } : {}) };
+    }
     else if (f.genotype) model = { kind: 'genotype', genotype: f.genotype, space: f.space, channels: f.channels, blocks: f.blocks };
     else throw new MstfError('INVALID_ARGUMENT', 'say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18');
     const lr = Number(f.lr);

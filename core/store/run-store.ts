@@ -16,6 +16,9 @@ import type {
   SearchStatus,
   SelectedArchitecture,
   StoredResult,
+  TrainingRecord,
+  TrainingStart,
+  TrainingStatus,
 } from './types.js';
 import { finiteOrNull } from '../util/values.js';
 
@@ -504,6 +507,72 @@ export class RunStore {
       createdAt: row.created_at,
     };
   }
+
+  // ---- trainings --------------------------------------------------------------------------------
+
+  /** A training starts (or resumes): insert its row, or set a resumed one back to running. */
+  startTraining(t: TrainingStart): void {
+    const at = now();
+    const searchId = t.searchId && this.getSearch(t.searchId) ? t.searchId : null;
+    this.db
+      .prepare(
+        `INSERT INTO trainings (out_dir, id, search_id, member_hash, dataset, model, status, config, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+         ON CONFLICT(out_dir) DO UPDATE SET id = excluded.id, search_id = excluded.search_id, member_hash = excluded.member_hash,
+           dataset = excluded.dataset, model = excluded.model, status = 'running', config = excluded.config, error = NULL,
+           updated_at = excluded.updated_at`,
+      )
+      .run(t.outDir, t.id, searchId, t.memberHash ?? null, t.dataset, JSON.stringify(t.model), toJson(t.config), at, at);
+  }
+
+  /** A training ended: completed (with its metrics), cancelled or failed (with the error line). */
+  finishTraining(outDir: string, status: Exclude<TrainingStatus, 'running'>, opts: { metrics?: Record<string, unknown>; error?: string } = {}): void {
+    this.db
+      .prepare(`UPDATE trainings SET status = ?, metrics = COALESCE(?, metrics), error = ?, updated_at = ? WHERE out_dir = ?`)
+      .run(status, opts.metrics ? toJson(opts.metrics) : null, opts.error ?? null, now(), outDir);
+  }
+
+  /** Trainings, newest first; of one search when `searchId` is given. */
+  trainings(searchId?: string): TrainingRecord[] {
+    const rows = (
+      searchId === undefined
+        ? this.db.prepare(`SELECT * FROM trainings ORDER BY created_at DESC, out_dir`).all()
+        : this.db.prepare(`SELECT * FROM trainings WHERE search_id = ? ORDER BY created_at DESC, out_dir`).all(searchId)
+    ) as TrainingRow[];
+    return rows.map(toTraining);
+  }
+}
+
+interface TrainingRow {
+  out_dir: string;
+  id: string;
+  search_id: string | null;
+  member_hash: string | null;
+  dataset: string;
+  model: string;
+  status: TrainingStatus;
+  config: string;
+  metrics: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toTraining(r: TrainingRow): TrainingRecord {
+  return {
+    id: r.id,
+    outDir: r.out_dir,
+    searchId: r.search_id,
+    memberHash: r.member_hash,
+    dataset: r.dataset,
+    model: JSON.parse(r.model) as Record<string, unknown>,
+    status: r.status,
+    config: fromJson<Record<string, unknown>>(r.config),
+    metrics: r.metrics ? fromJson<Record<string, unknown>>(r.metrics) : null,
+    error: r.error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 function toSearch(r: SearchRow): SearchRecord {

@@ -103,6 +103,28 @@ CREATE TABLE results (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'trainings (mstf train / MCP), linked to their search when trained from one',
+    sql: `
+-- One row per training output directory (a resumed training updates its row).
+CREATE TABLE trainings (
+  out_dir     TEXT PRIMARY KEY,               -- absolute path of the training's files
+  id          TEXT NOT NULL,                  -- the training id (config.json)
+  search_id   TEXT REFERENCES searches(id) ON DELETE SET NULL,
+  member_hash TEXT,                           -- network hash of the search member trained
+  dataset     TEXT NOT NULL,
+  model       TEXT NOT NULL,                  -- what was trained (genotype + space + options, or a fixed model), JSON
+  status      TEXT NOT NULL CHECK (status IN ('running','completed','cancelled','failed')),
+  config      TEXT NOT NULL,                  -- config.json's config, JSON
+  metrics     TEXT,                           -- final metrics (test, val, best epoch, history), JSON
+  error       TEXT,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+CREATE INDEX trainings_by_search ON trainings(search_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

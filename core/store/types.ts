@@ -102,3 +102,33 @@ export interface StoredResult {
   pareto: ParetoEntry[];
   createdAt: string;
 }
+
+export const TRAINING_STATUSES = ['running', 'completed', 'cancelled', 'failed'] as const;
+export type TrainingStatus = (typeof TRAINING_STATUSES)[number];
+
+/** A training as the run store records it (its files stay in outDir). */
+export interface TrainingRecord {
+  id: string;
+  outDir: string;
+  searchId: string | null;
+  memberHash: string | null;
+  dataset: string;
+  model: Record<string, unknown>;
+  status: TrainingStatus;
+  config: Record<string, unknown>;
+  /** Final metrics once completed: test and val {acc, auc, loss}, bestEpoch, history... */
+  metrics: Record<string, unknown> | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TrainingStart {
+  id: string;
+  outDir: string;
+  searchId?: string | null;
+  memberHash?: string | null;
+  dataset: string;
+  model: Record<string, unknown>;
+  config: Record<string, unknown>;
+}

@@ -3,18 +3,17 @@
  * (`--run <searchId>`), or a fixed model (`--model resnet18`). Each resolves to a NetworkIR for the
  * dataset's input shape and class count, plus a JSON description recorded in config.json / metrics.json.
  */
-import fs from 'node:fs';
 import { MstfError } from '../errors.js';
 import type { Kernel } from '../kernel/loader.js';
 import type { SpaceContext } from '../contracts/search-space.js';
 import type { NetworkIR } from '../ir/types.js';
 import { getModelSource } from '../models/index.js';
-import { RunStore } from '../store/run-store.js';
+import { readMember, type MemberSelector } from '../search/member.js';
 import { stripUndefined } from '../util/values.js';
 
 export type ModelSpec =
   | { kind: 'genotype'; genotype: string; space: string; channels?: number; blocks?: number }
-  | { kind: 'run'; searchId: string; storePath: string; channels?: number }
+  | { kind: 'run'; searchId: string; storePath: string; channels?: number; member?: MemberSelector }
   | { kind: 'model'; model: string };
 
 /** The resolved source, as recorded with the training. */
@@ -31,6 +30,8 @@ export interface ResolvedModel {
 export interface SearchPick {
   searchId: string;
   genotype: string;
+  /** Network hash of the member (the pick, or the one --member / --rank named). */
+  hash: string;
   space: string;
   dataset: string;
   channels?: number;
@@ -38,29 +39,21 @@ export interface SearchPick {
   size?: number;
 }
 
-/** The selected genotype and the space / channels / blocks / dataset of a completed search. */
-export function readSearchPick(storePath: string, searchId: string): SearchPick {
-  if (!fs.existsSync(storePath)) throw new MstfError('NOT_FOUND', `no run store at ${storePath} (use --store)`);
-  const store = RunStore.open(storePath);
-  try {
-    const search = store.getSearch(searchId);
-    if (!search) throw new MstfError('NOT_FOUND', `search "${searchId}" is not in the run store ${storePath}`);
-    if (!search.selected) {
-      throw new MstfError('INVALID_ARGUMENT', `search "${searchId}" has no selected architecture yet (status ${search.status})`);
-    }
-    const pick: SearchPick = {
-      searchId,
-      genotype: search.selected.genotype,
-      space: search.config.space,
-      dataset: search.config.dataset,
-      channels: search.config.channels,
-    };
-    if (search.config.blocks !== undefined) pick.blocks = search.config.blocks;
-    if (search.config.size !== undefined) pick.size = search.config.size;
-    return pick;
-  } finally {
-    store.close();
-  }
+/** The selected genotype (or the member `selector` names) and the space / channels / blocks / dataset of a search. */
+export function readSearchPick(storePath: string, searchId: string, selector: MemberSelector = {}): SearchPick {
+  const m = readMember(storePath, searchId, selector);
+  const config = m.search.config;
+  const pick: SearchPick = {
+    searchId,
+    genotype: m.candidate.genotype,
+    hash: m.candidate.hash,
+    space: config.space,
+    dataset: config.dataset,
+    channels: config.channels,
+  };
+  if (config.blocks !== undefined) pick.blocks = config.blocks;
+  if (config.size !== undefined) pick.size = config.size;
+  return pick;
 }
 
 function fromGenotype(
@@ -93,7 +86,7 @@ export function resolveModel(kernel: Pick<Kernel, 'registry' | 'optionsOf'>, spe
     case 'genotype':
       return fromGenotype(kernel, spec.space, spec.genotype, { channels: spec.channels, blocks: spec.blocks }, ctx);
     case 'run': {
-      const p = pick ?? readSearchPick(spec.storePath, spec.searchId);
+      const p = pick ?? readSearchPick(spec.storePath, spec.searchId, spec.member);
       return fromGenotype(kernel, p.space, p.genotype, { channels: spec.channels ?? p.channels, blocks: p.blocks }, ctx, p.searchId);
     }
   }

@@ -17,6 +17,7 @@ import type { FeatureShape } from '../ir/types.js';
 import { readSearchPick, resolveModel, type ModelSpec, type SearchPick } from './model-source.js';
 import { defaultTrainingsRoot, newTrainingId } from './ids.js';
 import { planMemory, type MicroBatchRequest } from './memory.js';
+import { recordTraining } from '../store/trainings.js';
 import { trainNetwork, CONFIG_FILE, type TrainingEvent, type TrainingMetrics } from './trainer.js';
 
 export interface TrainingRequest {
@@ -104,7 +105,7 @@ export async function runTraining(
 ): Promise<TrainingMetrics | undefined> {
   checkRequest(r);
   let pick: SearchPick | undefined;
-  if (r.model.kind === 'run') pick = readSearchPick(r.model.storePath, r.model.searchId);
+  if (r.model.kind === 'run') pick = readSearchPick(r.model.storePath, r.model.searchId, r.model.member);
   const datasetId = r.dataset ?? pick?.dataset;
   if (!datasetId) throw new MstfError('INVALID_ARGUMENT', 'give --dataset <id> (mstf datasets list)');
   const size = r.size ?? pick?.size;
@@ -144,6 +145,15 @@ export async function runTraining(
     params: cost.params,
     flops: cost.flops,
   };
+  const record = recordTraining(kernel.settings.storePath, {
+    id: handle.id,
+    outDir: handle.outDir,
+    searchId: pick?.searchId ?? null,
+    memberHash: pick?.hash ?? null,
+    dataset: datasetId,
+    model: model.description,
+    config,
+  });
   hooks.onReady?.({ ...handle, backend: backend.name });
   const net = compileNetwork(model.ir, { seed: r.seed });
   try {
@@ -162,7 +172,8 @@ export async function runTraining(
     if (r.predictionsFile) opts.predictionsFile = path.resolve(kernel.settings.cwd, r.predictionsFile);
     if (hooks.signal) opts.signal = hooks.signal;
     if (hooks.onEvent) opts.onEvent = hooks.onEvent;
-    return await trainNetwork(net, { dataset, train, val, test }, opts);
+    const metrics = await record.outcome(trainNetwork(net, { dataset, train, val, test }, opts));
+    return metrics;
   } finally {
     net.dispose();
   }

@@ -17,7 +17,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TABLES = ['candidates', 'checkpoints', 'generations', 'pool_members', 'results', 'searches'];
+const TABLES = ['candidates', 'checkpoints', 'generations', 'pool_members', 'results', 'searches', 'trainings'];
 
 function tablesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });

@@ -25,7 +25,7 @@ export default class ArchDraw extends MstfCommand<typeof ArchDraw> {
     const out = this.flags.out;
     const format = this.flags.format ?? (out && path.extname(out).toLowerCase() === '.png' ? 'png' : 'svg');
     if (format === 'png' && !out) throw new MstfError('INVALID_ARGUMENT', '--format png needs --out <file.png>');
-    const svg = drawArchitecture(kernel, archRequest(this.flags));
+    const svg = drawArchitecture(kernel, archRequest(kernel, this.flags).request);
     if (!out) {
       process.stdout.write(svg);
       return;

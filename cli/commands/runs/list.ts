@@ -2,19 +2,28 @@ import { Flags } from '@oclif/core';
 import { MstfCommand } from '../../base.js';
 import { SearchService, isSearchAlive } from '../../../core/search/service.js';
 import { renderTable } from '../../table.js';
+import { trainingsTable } from './show.js';
 
 export default class RunsList extends MstfCommand<typeof RunsList> {
   /** Only reads the run store: works on read-only media and other users' stores. */
   static override readOnlyStore = true;
   static override description = 'List the searches in the run store, newest first';
-  static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --json --store other/.mstf/mstf.db'];
+  static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --trainings', '<%= config.bin %> runs list --json --store other/.mstf/mstf.db'];
   static override flags = {
     json: Flags.boolean({ description: 'JSON array of {id, status, dataset, space, indicators, generation, ...}', default: false }),
+    trainings: Flags.boolean({ description: 'list the trainings instead (mstf train / MCP), newest first, with their search and test metrics', default: false }),
   };
 
   async run(): Promise<void> {
     const service = SearchService.fromKernel(await this.kernel());
     try {
+      if (this.flags.trainings) {
+        const trainings = service.store.trainings();
+        if (this.flags.json) this.printJson(trainings);
+        else if (trainings.length === 0) this.log(`no trainings in ${service.store.file} (start one with \`mstf train\`)`);
+        else this.log(trainingsTable(trainings));
+        return;
+      }
       const rows = service.list().map((s) => ({
         id: s.id,
         status: s.status,
