@@ -27,6 +27,7 @@ import { classificationLoss, createTrainingOptimizer } from '../core/training/op
 import { Rng } from '../core/util/rng.js';
 import type { Batch } from '../core/contracts/dataset.js';
 import type { Network } from '../core/contracts/engine.js';
+import type { Indicator } from '../core/contracts/indicator.js';
 import { mstfSpace } from '../plugins/space-mstf/space.js';
 import { jacobCov } from '../plugins/indicators/jacob-cov.js';
 import { synflow } from '../plugins/indicators/synflow.js';
@@ -101,6 +102,29 @@ interface Times {
   init: number;
   jacob_cov: number;
   synflow: number;
+  /** The same, as CPU time of the process (less sensitive to other processes' load than wall time). */
+  cpu?: { init: number; jacob_cov: number; synflow: number };
+}
+
+/** CPU time of this process in ms (user + system). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The indicator, also recording its CPU time in `into[id]`. */
+function cpuTimed<T extends Indicator<any>>(ind: T, into: Record<string, number>): T {
+  return {
+    ...ind,
+    async score(ctx, options) {
+      const t0 = cpuMs();
+      try {
+        return await ind.score(ctx, options);
+      } finally {
+        into[ind.id] = cpuMs() - t0;
+      }
+    },
+  };
 }
 
 function gaussianBatch(count: number): Batch {
@@ -129,16 +153,27 @@ console.log(`mstf space C0=${c0}, batch ${batchSize}, ${n} candidates (+1 warm-u
 
 async function mstfCandidate(g: number[], k: number): Promise<Times & { scores: Record<string, number | null> }> {
   let init = 0;
+  let initCpu = 0;
+  const cpu: Record<string, number> = {};
   const compile = (ir: Parameters<typeof compileNetwork>[0], opts: { seed: number }): Network => {
     const t0 = performance.now();
+    const c0 = cpuMs();
     const net = compileNetwork(ir, opts);
     init = performance.now() - t0;
+    initCpu = cpuMs() - c0;
     return net;
   };
-  const r = await scoreArchitecture({ ir: space.decode(g), indicators: [jacobCov, synflow], batch, seed: k, compile });
+  const indicators = [cpuTimed(jacobCov, cpu), cpuTimed(synflow, cpu)];
+  const r = await scoreArchitecture({ ir: space.decode(g), indicators, batch, seed: k, compile });
   for (const [id, d] of Object.entries(r.details)) if (d.error) throw new Error(`mstf ${id}: ${d.error}`);
   // The runner compiles lazily inside the first indicator (jacob_cov): its time is reported as init.
-  return { init, jacob_cov: r.details.jacob_cov!.ms - init, synflow: r.details.synflow!.ms, scores: r.scores };
+  return {
+    init,
+    jacob_cov: r.details.jacob_cov!.ms - init,
+    synflow: r.details.synflow!.ms,
+    cpu: { init: initCpu, jacob_cov: cpu.jacob_cov! - initCpu, synflow: cpu.synflow! },
+    scores: r.scores,
+  };
 }
 
 const rows: { mstf: Times; torch?: Times }[] = [];
@@ -175,7 +210,7 @@ const measures: [string, (x: Times) => number][] = [
   ['pair (jacob_cov + synflow)', (x) => x.jacob_cov + x.synflow],
   ['candidate (init + pair)', (x) => x.init + x.jacob_cov + x.synflow],
 ];
-console.log(`\nmedians over ${rows.length} candidates, C0=${c0}:`);
+console.log(`\nmedians over ${rows.length} candidates, C0=${c0}, wall time:`);
 for (const [name, f] of measures) {
   const a = med('mstf', f);
   if (!ref) {
@@ -187,6 +222,19 @@ for (const [name, f] of measures) {
   console.log(
     `  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (median per-candidate ratio ${median(ratios).toFixed(2)}x)`,
   );
+}
+const cpuOf = (x: Times): Times => ({ ...x.cpu!, cpu: x.cpu! });
+if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
+  console.log(`same, CPU time of each process (ms; less sensitive to the machine's load):`);
+  for (const [name, f] of measures) {
+    const a = median(rows.map((r) => f(cpuOf(r.mstf))));
+    if (!ref) {
+      console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0)} ms`);
+      continue;
+    }
+    const b = median(rows.map((r) => f(cpuOf(r.torch!))));
+    console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+  }
 }
 console.log(`  tf.memory().numTensors: ${tensorsBefore} before, ${tf.memory().numTensors} after`);
 

@@ -30,16 +30,18 @@ blas = next((part.split('=')[1] for part in cfg.replace(',', ' ').split() if par
 reply({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas, 'ref': os.path.abspath(ref)})
 
 now = time.perf_counter
+cpu_now = time.process_time
 for line in sys.stdin:
     req = json.loads(line)
     g, c0, batch = req['genotype'], req['c0'], req['batch']
     torch.manual_seed(req.get('seed', 0))
     if req['op'] == 'proxies':
-        t = now(); net = R.MSTFNet(g, C0=c0); build = (now() - t) * 1e3
+        cpu = {}
+        t, c = now(), cpu_now(); net = R.MSTFNet(g, C0=c0); build = (now() - t) * 1e3; cpu['init'] = (cpu_now() - c) * 1e3
         x = torch.randn(batch, 1, 28, 28)
-        t = now(); jc = R.jacob_cov(net, x)[0]; tj = (now() - t) * 1e3
-        t = now(); sf = R.synflow(net)[0]; ts = (now() - t) * 1e3
-        reply({'init': build, 'jacob_cov': tj, 'synflow': ts, 'scores': {'jacob_cov': jc, 'synflow': sf}})
+        t, c = now(), cpu_now(); jc = R.jacob_cov(net, x)[0]; tj = (now() - t) * 1e3; cpu['jacob_cov'] = (cpu_now() - c) * 1e3
+        t, c = now(), cpu_now(); sf = R.synflow(net)[0]; ts = (now() - t) * 1e3; cpu['synflow'] = (cpu_now() - c) * 1e3
+        reply({'init': build, 'jacob_cov': tj, 'synflow': ts, 'cpu': cpu, 'scores': {'jacob_cov': jc, 'synflow': sf}})
     elif req['op'] == 'train':
         net = R.MSTFNet(g, C0=c0)
         net.train()
