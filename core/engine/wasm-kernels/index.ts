@@ -1,7 +1,7 @@
 /**
  * The project's training kernels for tfjs-backend-wasm 4.22: registers Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput; replaces MaxPoolGrad (wrong)
- * and Conv2DBackpropInput (slow). Only for backend 'wasm', only once, only for the tfjs version they
+ * and Conv2DBackpropInput (slow), SpaceToBatchND and BatchToSpaceND (slow; every dilated conv). Only for backend 'wasm', only once, only for the tfjs version they
  * were written and checked for.
  */
 import { tf } from '../tf.js';
@@ -9,6 +9,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { spaceToBatchConfigs } from './space-to-batch.js';
 
 export const WASM_KERNELS_TFJS_VERSION = '4.22.0';
 
@@ -40,7 +41,8 @@ export function registerWasmTrainingKernels(wasmVersion: string): void {
     if (have.has(k.kernelName)) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
-  for (const k of REPLACED) {
+  // Built now: they wrap the stock kernels (other ranks), which exist once the wasm backend is imported.
+  for (const k of [...REPLACED, ...spaceToBatchConfigs()]) {
     if (have.has(k.kernelName)) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
