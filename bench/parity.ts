@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- parity [--c0 16|128] [--n 6] [--batch 64] [--seed 3] [--no-train] [--train-steps 4]`
+ * `npm run bench -- parity [--c0 16|128] [--n 6] [--batch 64] [--seed 3] [--no-train] [--train-steps 4] [--loop N]`
  *
  * mstf against the PyTorch reference (../shared/bench/mstf_torch_ref.py, through bench/parity_torch.py) on the
  * same genotypes, in one run, candidate by candidate in alternation so both sides see the same machine load.
@@ -11,6 +11,10 @@
  * `mstf proxies score` and the search run it; PyTorch: side_by_side.py's calls). A warm-up candidate runs
  * first on both sides and is not reported. Then one training step (forward + backward + Adam, batch 64, the
  * C0 = 16 candidate of bench/train-step.ts) on both sides, median of --train-steps after a warm-up step.
+ *
+ * --loop N (opt-in, mstf only, no timing): N more candidates scored with the pair, printing
+ * tf.memory().numTensors and the wasm heap size as it goes: both must stay flat once the largest candidate has
+ * run (wasm memory never shrinks; it must stop growing). The first loop candidate is the largest of the space.
  *
  * Without Debian's python3-torch the mstf numbers are printed and the output says the reference is missing.
  */
@@ -27,6 +31,7 @@ import { classificationLoss, createTrainingOptimizer } from '../core/training/op
 import { Rng } from '../core/util/rng.js';
 import type { Batch } from '../core/contracts/dataset.js';
 import type { Network } from '../core/contracts/engine.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Indicator } from '../core/contracts/indicator.js';
 import { mstfSpace } from '../plugins/space-mstf/space.js';
 import { jacobCov } from '../plugins/indicators/jacob-cov.js';
@@ -42,6 +47,7 @@ const batchSize = flag('batch', 64);
 const seed = flag('seed', 3);
 const trainSteps = flag('train-steps', 4);
 const train = !process.argv.includes('--no-train');
+const loop = flag('loop', 0);
 const TRAIN_GENOTYPE = '1,0,1,1,0,2,1,1,0,0,5,2,3,3,1,0,0,0,3,0,0,2,4,1,4,1,0,3,1,0,6,1,2,1,0,1,4,0,5,1,4,5';
 const PYTHON = process.env.MSTF_PYTHON ?? '/usr/bin/python3';
 
@@ -102,8 +108,10 @@ interface Times {
   init: number;
   jacob_cov: number;
   synflow: number;
+  /** PyTorch only: jacob_cov's forward pass alone (its jacob_cov with free Gram products). */
+  forward?: number;
   /** The same, as CPU time of the process (less sensitive to other processes' load than wall time). */
-  cpu?: { init: number; jacob_cov: number; synflow: number };
+  cpu?: { init: number; jacob_cov: number; synflow: number; forward?: number };
 }
 
 /** CPU time of this process in ms (user + system). */
@@ -223,6 +231,13 @@ for (const [name, f] of measures) {
     `  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (median per-candidate ratio ${median(ratios).toFixed(2)}x)`,
   );
 }
+if (ref) {
+  // A stricter yardstick: PyTorch's jacob_cov time with its Gram products removed (its forward alone).
+  const f = (x: Times): number => (x.forward ?? NaN) + x.synflow;
+  const a = med('mstf', (x) => x.jacob_cov + x.synflow);
+  const b = med('torch', f);
+  console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (PyTorch's jacob_cov without its Gram matmuls: a lower bound for any BLAS)`);
+}
 const cpuOf = (x: Times): Times => ({ ...x.cpu!, cpu: x.cpu! });
 if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
   console.log(`same, CPU time of each process (ms; less sensitive to the machine's load):`);
@@ -234,6 +249,11 @@ if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
     }
     const b = median(rows.map((r) => f(cpuOf(r.torch!))));
     console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+  }
+  if (ref) {
+    const a = median(rows.map((r) => r.mstf.cpu!.jacob_cov + r.mstf.cpu!.synflow));
+    const b = median(rows.map((r) => (r.torch!.cpu!.forward ?? NaN) + r.torch!.cpu!.synflow));
+    console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
   }
 }
 console.log(`  tf.memory().numTensors: ${tensorsBefore} before, ${tf.memory().numTensors} after`);
@@ -269,4 +289,22 @@ if (train) {
   console.log(line);
 }
 ref?.close();
+
+if (loop > 0) {
+  const heapMiB = (): string =>
+    tf.getBackend() === 'wasm' ? `${((tf.backend() as BackendWasm).wasm.HEAPU8.buffer.byteLength / 2 ** 20).toFixed(0)} MiB` : '-';
+  // The largest candidate of the space first (every node conv7x1_1x7 on the cell input): the heap's high-water mark.
+  const largest = Array.from({ length: 3 }, () => [5, 0, 5, 0, 5, 0, 5, 0, 5, 0, 0, 1, 2, 3]).flat();
+  const loopRng = new Rng(seed + 1);
+  const start = tf.memory().numTensors;
+  console.log(`\nmemory loop: ${loop} candidates at C0=${c0}, batch ${batchSize}; numTensors ${start}, wasm heap ${heapMiB()} before`);
+  const every = Math.max(1, Math.floor(loop / 10));
+  for (let k = 1; k <= loop; k++) {
+    const g = k === 1 ? largest : space.sample(loopRng);
+    const r = await scoreArchitecture({ ir: space.decode(g), indicators: [jacobCov, synflow], batch, seed: k });
+    for (const [id, d] of Object.entries(r.details)) if (d.error || d.leakedTensors) throw new Error(`candidate ${k} ${id}: ${d.error ?? `leaked ${d.leakedTensors} tensors`}`);
+    if (k === 1 || k % every === 0 || k === loop) console.log(`  after ${k}: numTensors ${tf.memory().numTensors}, wasm heap ${heapMiB()}`);
+  }
+  console.log(`  numTensors ${tf.memory().numTensors === start ? 'flat' : 'NOT flat'}`);
+}
 console.log('\n(ratios are mstf / PyTorch; the machine may be shared: only ratios from one run compare)');

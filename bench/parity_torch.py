@@ -41,7 +41,15 @@ for line in sys.stdin:
         x = torch.randn(batch, 1, 28, 28)
         t, c = now(), cpu_now(); jc = R.jacob_cov(net, x)[0]; tj = (now() - t) * 1e3; cpu['jacob_cov'] = (cpu_now() - c) * 1e3
         t, c = now(), cpu_now(); sf = R.synflow(net)[0]; ts = (now() - t) * 1e3; cpu['synflow'] = (cpu_now() - c) * 1e3
-        reply({'init': build, 'jacob_cov': tj, 'synflow': ts, 'cpu': cpu, 'scores': {'jacob_cov': jc, 'synflow': sf}})
+        # jacob_cov's forward alone (train mode, no_grad, no hooks): what its jacob_cov would cost if the Gram
+        # products were free, e.g. with a fast BLAS instead of the reference BLAS Debian's torch may link.
+        net.train()
+        t, c = now(), cpu_now()
+        with torch.no_grad():
+            net(x)
+        fwd = (now() - t) * 1e3; cpu['forward'] = (cpu_now() - c) * 1e3
+        reply({'init': build, 'jacob_cov': tj, 'synflow': ts, 'forward': fwd, 'cpu': cpu,
+               'scores': {'jacob_cov': jc, 'synflow': sf}})
     elif req['op'] == 'train':
         net = R.MSTFNet(g, C0=c0)
         net.train()
