@@ -12,7 +12,7 @@
  * first on both sides and is not reported. Then one training step (forward + backward + Adam, batch 64, the
  * C0 = 16 candidate of bench/train-step.ts) on both sides, median of --train-steps after a warm-up step.
  *
- * --loop N (opt-in, mstf only, no timing): N more candidates scored with the pair, printing
+ * --loop N (opt-in, mstf only, no timing; `--n 0 --no-train --loop N` runs the loop alone): N more candidates scored with the pair, printing
  * tf.memory().numTensors and the wasm heap size as it goes: both must stay flat once the largest candidate has
  * run (wasm memory never shrinks; it must stop growing). The first loop candidate is the largest of the space.
  *
@@ -146,9 +146,9 @@ function gaussianBatch(count: number): Batch {
 const backend = await ensureBackend(process.env.MSTF_BACKEND ?? 'wasm');
 const space = mstfSpace.create({ inputShape: [28, 28, 1], classes: 2 }, { blocks: 3, channels: c0 });
 const rng = new Rng(seed);
-const genotypes = Array.from({ length: n + 1 }, () => space.sample(rng)); // [0] warms up both sides
+const genotypes = n > 0 ? Array.from({ length: n + 1 }, () => space.sample(rng)) : []; // [0] warms up both sides
 const batch = gaussianBatch(batchSize);
-const torchRef = await TorchReference.start();
+const torchRef = n > 0 || train ? await TorchReference.start() : { missing: 'not started (--n 0 --no-train)' };
 const ref = torchRef instanceof TorchReference ? torchRef : undefined;
 
 console.log(`backend: ${backend.reason}`);
@@ -186,7 +186,7 @@ async function mstfCandidate(g: number[], k: number): Promise<Times & { scores: 
 
 const rows: { mstf: Times; torch?: Times }[] = [];
 const header = `${'candidate'.padEnd(10)} ${'init'.padStart(13)} ${'jacob_cov'.padStart(13)} ${'synflow'.padStart(13)} ${'pair'.padStart(13)}   (mstf / PyTorch)`;
-console.log(header);
+if (genotypes.length > 0) console.log(header);
 const cell = (a: number, b?: number): string => (b === undefined ? `${a.toFixed(0)}` : `${a.toFixed(0)}/${b.toFixed(0)}`).padStart(13);
 const tensorsBefore = tf.memory().numTensors;
 for (const [k, g] of genotypes.entries()) {
@@ -210,53 +210,55 @@ for (const [k, g] of genotypes.entries()) {
   if (k > 0) rows.push({ mstf: m, ...(t ? { torch: t } : {}) });
 }
 
-const med = (side: 'mstf' | 'torch', f: (x: Times) => number): number => median(rows.map((r) => f(r[side]!)));
-const measures: [string, (x: Times) => number][] = [
-  ['init', (x) => x.init],
-  ['jacob_cov', (x) => x.jacob_cov],
-  ['synflow', (x) => x.synflow],
-  ['pair (jacob_cov + synflow)', (x) => x.jacob_cov + x.synflow],
-  ['candidate (init + pair)', (x) => x.init + x.jacob_cov + x.synflow],
-];
-console.log(`\nmedians over ${rows.length} candidates, C0=${c0}, wall time:`);
-for (const [name, f] of measures) {
-  const a = med('mstf', f);
-  if (!ref) {
-    console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0)} ms`);
-    continue;
-  }
-  const b = med('torch', f);
-  const ratios = rows.map((r) => f(r.mstf) / f(r.torch!));
-  console.log(
-    `  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (median per-candidate ratio ${median(ratios).toFixed(2)}x)`,
-  );
-}
-if (ref) {
-  // A stricter yardstick: PyTorch's jacob_cov time with its Gram products removed (its forward alone).
-  const f = (x: Times): number => (x.forward ?? NaN) + x.synflow;
-  const a = med('mstf', (x) => x.jacob_cov + x.synflow);
-  const b = med('torch', f);
-  console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (PyTorch's jacob_cov without its Gram matmuls: a lower bound for any BLAS)`);
-}
-const cpuOf = (x: Times): Times => ({ ...x.cpu!, cpu: x.cpu! });
-if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
-  console.log(`same, CPU time of each process (ms; less sensitive to the machine's load):`);
+if (rows.length > 0) {
+  const med = (side: 'mstf' | 'torch', f: (x: Times) => number): number => median(rows.map((r) => f(r[side]!)));
+  const measures: [string, (x: Times) => number][] = [
+    ['init', (x) => x.init],
+    ['jacob_cov', (x) => x.jacob_cov],
+    ['synflow', (x) => x.synflow],
+    ['pair (jacob_cov + synflow)', (x) => x.jacob_cov + x.synflow],
+    ['candidate (init + pair)', (x) => x.init + x.jacob_cov + x.synflow],
+  ];
+  console.log(`\nmedians over ${rows.length} candidates, C0=${c0}, wall time:`);
   for (const [name, f] of measures) {
-    const a = median(rows.map((r) => f(cpuOf(r.mstf))));
+    const a = med('mstf', f);
     if (!ref) {
       console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0)} ms`);
       continue;
     }
-    const b = median(rows.map((r) => f(cpuOf(r.torch!))));
-    console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+    const b = med('torch', f);
+    const ratios = rows.map((r) => f(r.mstf) / f(r.torch!));
+    console.log(
+      `  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (median per-candidate ratio ${median(ratios).toFixed(2)}x)`,
+    );
   }
   if (ref) {
-    const a = median(rows.map((r) => r.mstf.cpu!.jacob_cov + r.mstf.cpu!.synflow));
-    const b = median(rows.map((r) => (r.torch!.cpu!.forward ?? NaN) + r.torch!.cpu!.synflow));
-    console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+    // A stricter yardstick: PyTorch's jacob_cov time with its Gram products removed (its forward alone).
+    const f = (x: Times): number => (x.forward ?? NaN) + x.synflow;
+    const a = med('mstf', (x) => x.jacob_cov + x.synflow);
+    const b = med('torch', f);
+    console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (PyTorch's jacob_cov without its Gram matmuls: a lower bound for any BLAS)`);
   }
+  const cpuOf = (x: Times): Times => ({ ...x.cpu!, cpu: x.cpu! });
+  if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
+    console.log(`same, CPU time of each process (ms; less sensitive to the machine's load):`);
+    for (const [name, f] of measures) {
+      const a = median(rows.map((r) => f(cpuOf(r.mstf))));
+      if (!ref) {
+        console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0)} ms`);
+        continue;
+      }
+      const b = median(rows.map((r) => f(cpuOf(r.torch!))));
+      console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+    }
+    if (ref) {
+      const a = median(rows.map((r) => r.mstf.cpu!.jacob_cov + r.mstf.cpu!.synflow));
+      const b = median(rows.map((r) => (r.torch!.cpu!.forward ?? NaN) + r.torch!.cpu!.synflow));
+      console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+    }
+  }
+  console.log(`  tf.memory().numTensors: ${tensorsBefore} before, ${tf.memory().numTensors} after`);
 }
-console.log(`  tf.memory().numTensors: ${tensorsBefore} before, ${tf.memory().numTensors} after`);
 
 if (train) {
   const ctx = { inputShape: [28, 28, 1] as [number, number, number], classes: 2 };
