@@ -62,9 +62,22 @@ function weightShape(node: IRNode, inShape: NodeShape): { shape: number[]; fanIn
   }
 }
 
+/**
+ * On wasm a new tensor's values are copied into the module's heap at once, so one scratch array serves every
+ * parameter (a fresh multi-MB array per weight costs page faults: most of a C0 = 128 network's init). Other
+ * backends may keep the array they are given: a fresh one there.
+ */
+let scratch = new Float32Array(0);
+
 function uniformTensor(rng: Rng, shape: number[], bound: number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
+  let values: Float32Array;
+  if (tf.getBackend() === 'wasm') {
+    if (scratch.length < size) scratch = new Float32Array(Math.max(size, 2 * scratch.length));
+    values = scratch.subarray(0, size);
+  } else {
+    values = new Float32Array(size);
+  }
   for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * bound;
   return tf.tensor(values, shape, 'float32');
 }

@@ -6,3 +6,4 @@ export * from './optimizers.js';
 export * from './ops.js';
 export * from './batch.js';
 export * from './benchmark-net.js';
+export * from './host-values.js';

@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { tf } from '../../core/engine/tf.js';
 import { batchToTensors } from '../../core/engine/batch.js';
+import { withHostValues } from '../../core/engine/host-values.js';
 import type { Indicator } from '../../core/contracts/indicator.js';
 import { slogdet } from '../../core/util/linalg.js';
 import { requireBatch } from './common.js';
@@ -62,22 +63,64 @@ function popcount(v: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** K[i][j] += number of the d units on which examples i and j agree; `active` is [n, d] row-major. */
-export function addAgreementsBits(k: Float64Array, active: ArrayLike<number>, n: number, d: number): void {
+/**
+ * Pack each example's code (value > 0) into 32-bit words: [n, ceil(d / 32)], unit u of row i at bit u % 32 of
+ * word u / 32. Branch-free on the float's bits: v > 0 <=> its int32 pattern lies in [1, 0x7f800000] (positive,
+ * not zero, not NaN; -0 and negatives have the sign bit set), i.e. both 0x7f800000 - b and b - 1 are >= 0.
+ */
+function packCodes(active: Float32Array, n: number, d: number): Int32Array {
+  const pattern = new Int32Array(active.buffer, active.byteOffset, active.length);
   const words = Math.ceil(d / 32);
   const bits = new Int32Array(n * words);
   for (let i = 0; i < n; i++) {
-    const base = i * d;
     const row = i * words;
-    for (let u = 0; u < d; u++) if (active[base + u]! > 0) bits[row + (u >>> 5)]! |= 1 << (u & 31);
+    for (let w = 0; w < words; w++) {
+      const u = i * d + w * 32;
+      const count = Math.min(32, d - w * 32);
+      let word = 0;
+      for (let b = 0; b < count; b++) {
+        const v = pattern[u + b]!;
+        word |= ((((0x7f800000 - v) | (v - 1)) >>> 31) ^ 1) << b;
+      }
+      bits[row + w] = word;
+    }
   }
+  return bits;
+}
+
+/** Number of differing bits between words [a, a + words) and [b, b + words) of `bits`. */
+function hamming(bits: Int32Array, a: number, b: number, words: number): number {
+  let differ = 0;
+  let w = 0;
+  // Three words at a time: their 2-bit counts summed per nibble (<= 12) before the byte fold.
+  for (; w + 3 <= words; w += 3) {
+    let x = bits[a + w]! ^ bits[b + w]!;
+    let y = bits[a + w + 1]! ^ bits[b + w + 1]!;
+    let z = bits[a + w + 2]! ^ bits[b + w + 2]!;
+    x -= (x >>> 1) & 0x55555555;
+    y -= (y >>> 1) & 0x55555555;
+    z -= (z >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    y = (y & 0x33333333) + ((y >>> 2) & 0x33333333);
+    z = (z & 0x33333333) + ((z >>> 2) & 0x33333333);
+    let s = x + y + z;
+    s = (s & 0x0f0f0f0f) + ((s >>> 4) & 0x0f0f0f0f);
+    differ += Math.imul(s, 0x01010101) >>> 24;
+  }
+  for (; w < words; w++) differ += popcount(bits[a + w]! ^ bits[b + w]!);
+  return differ;
+}
+
+/** K[i][j] += number of the d units on which examples i and j agree; `active` is [n, d] row-major. */
+export function addAgreementsBits(k: Float64Array, active: ArrayLike<number>, n: number, d: number): void {
+  const words = Math.ceil(d / 32);
+  const bits = packCodes(active instanceof Float32Array ? active : Float32Array.from(active), n, d);
   for (let i = 0; i < n; i++) {
     k[i * n + i]! += d;
     for (let j = i + 1; j < n; j++) {
-      let differ = 0;
-      for (let w = 0; w < words; w++) differ += popcount(bits[i * words + w]! ^ bits[j * words + w]!);
-      k[i * n + j]! += d - differ;
-      k[j * n + i]! += d - differ;
+      const agree = d - hamming(bits, i * words, j * words, words);
+      k[i * n + j]! += agree;
+      k[j * n + i]! += agree;
     }
   }
 }
@@ -118,7 +161,7 @@ export const jacobCov: Indicator<JacobCovOptions> = {
             if (node.op !== 'relu') return output;
             const d = output.size / n;
             if (useMatmul) addAgreementsMatmul(k, output, n, d);
-            else addAgreementsBits(k, output.dataSync(), n, d);
+            else withHostValues(output, (values) => addAgreementsBits(k, values, n, d));
             units += d;
             relus++;
             return output;

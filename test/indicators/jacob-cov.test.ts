@@ -92,6 +92,43 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
     addAgreementsBits(k, codes.flat(), n, d);
     expect([...k]).toEqual([...hammingKernel(codes)]);
   });
+
+  it('codes of special floats follow v > 0: -0, NaN, -Inf, negative denormals inactive; +Inf, denormals active', () => {
+    const special = [0, -0, 1e-45, -1e-45, NaN, -NaN, Infinity, -Infinity, 3.4e38, -3.4e38, 1, -1, 2 ** -126, -(2 ** -126)];
+    const rng = new Rng(8);
+    const n = 4;
+    const rows = Array.from({ length: n }, () => rng.shuffle([...special, ...special, ...special]));
+    const d = rows[0]!.length; // 42: one full word and a partial one
+    const k = new Float64Array(n * n);
+    addAgreementsBits(k, Float32Array.from(rows.flat()), n, d);
+    expect([...k]).toEqual([...hammingKernel(rows.map((r) => r.map((v) => (v > 0 ? 1 : 0))))]);
+  });
+
+  it('on wasm (codes read from the wasm heap) equals plain Hamming counting of the tapped ReLU outputs', async () => {
+    await ensureBackend('wasm');
+    try {
+      const ir = smallConvNet();
+      const batch = randomBatch(6, [8, 8, 2], 3, 9);
+      const net = compileNetwork(ir, { seed: 4 });
+      const relus = ir.nodes.filter((n) => n.op === 'relu').map((n) => n.id);
+      const x = tf.tensor4d(batch.x, batch.shape);
+      const out = net.forward(x, { training: true, taps: relus });
+      const codes: number[][] = Array.from({ length: 6 }, () => []);
+      for (const id of relus) {
+        const values = out.taps[id]!.dataSync();
+        const d = values.length / 6;
+        for (let i = 0; i < 6; i++) for (let u = 0; u < d; u++) codes[i]!.push(values[i * d + u]! > 0 ? 1 : 0);
+      }
+      tf.dispose([x, out.output, ...Object.values(out.taps)]);
+      const before = tf.memory().numTensors;
+      const v = await jacobCov.score({ net, ir, batch, seed: 4 }, { method: 'bits' });
+      expect(tf.memory().numTensors).toBe(before);
+      net.dispose();
+      expect(v.score).toBe(slogdet(hammingKernel(codes)).logAbsDet);
+    } finally {
+      await ensureBackend('cpu');
+    }
+  });
 });
 
 describe('jacob_cov_v1 (zero-cost-nas Jacobian correlation)', () => {

@@ -1,20 +1,23 @@
 /**
  * The project's training kernels for tfjs-backend-wasm 4.22: registers Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput; replaces MaxPoolGrad (wrong)
- * and Conv2DBackpropInput (slow). Only for backend 'wasm', only once, only for the tfjs version they
- * were written and checked for.
+ * and Conv2DBackpropInput (slow), SpaceToBatchND and BatchToSpaceND (slow; every dilated conv), Identity (copied
+ * every tensor saved for backprop). Only for backend 'wasm', only once, only for the tfjs version they were
+ * written and checked for.
  */
 import { tf } from '../tf.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop.js';
+import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { spaceToBatchConfigs } from './space-to-batch.js';
 
 export const WASM_KERNELS_TFJS_VERSION = '4.22.0';
 
 /** Kernels added where wasm has none, and kernels that replace wasm's own. */
 const ADDED = [conv2dBackpropFilterConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig];
-const REPLACED = [maxPoolGradConfig, conv2dBackpropInputConfig];
+const REPLACED = [maxPoolGradConfig, conv2dBackpropInputConfig, identityConfig];
 
 let registered = false;
 
@@ -40,7 +43,8 @@ export function registerWasmTrainingKernels(wasmVersion: string): void {
     if (have.has(k.kernelName)) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
-  for (const k of REPLACED) {
+  // Built now: they wrap the stock kernels (other ranks), which exist once the wasm backend is imported.
+  for (const k of [...REPLACED, ...spaceToBatchConfigs()]) {
     if (have.has(k.kernelName)) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
