@@ -277,14 +277,24 @@ export function writeCbisCsvs(dir: string, rows: CsvRow[]): void {
   }
 }
 
-/** 8-bit gray pixels -> a JPEG (jpeg-js writes 3-component YCbCr; quality 100). */
+const jpegMemo = new Map<string, Buffer>();
+
+/**
+ * 8-bit gray pixels -> a JPEG (jpeg-js writes 3-component YCbCr; quality 100). Memoised by content: jpeg-js
+ * builds its tables on every call (about 0.1-0.5 s each), and fixtures repeat a few images many times.
+ */
 function jpegBytes(rows: number, cols: number, gray: ArrayLike<number>): Buffer {
+  const key = `${rows}x${cols}:${Buffer.from(Uint8Array.from(gray)).toString('base64')}`;
+  const hit = jpegMemo.get(key);
+  if (hit) return hit;
   const rgba = Buffer.alloc(rows * cols * 4);
   for (let i = 0; i < rows * cols; i++) {
     rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = gray[i]!;
     rgba[i * 4 + 3] = 255;
   }
-  return jpeg.encode({ width: cols, height: rows, data: rgba }, 100).data;
+  const out = jpeg.encode({ width: cols, height: rows, data: rgba }, 100).data;
+  jpegMemo.set(key, out);
+  return out;
 }
 
 const DICOM_INFO_HEADER =
