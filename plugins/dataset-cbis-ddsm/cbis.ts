@@ -121,7 +121,6 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     try {
       const c = countCases(layout);
       out['csvSplits'] = { train: c.train, test: c.test, mass: c.mass, calc: c.calc };
-      if (c.train !== PAPER_SPLITS.train || c.test !== PAPER_SPLITS.test) out['paperSplits'] = PAPER_SPLITS;
       out['filmsInMassAndCalc'] = c.filmsInMassAndCalc;
       out['patientsInBothSplits'] = c.patientsInBothSplits;
     } catch (e) {
