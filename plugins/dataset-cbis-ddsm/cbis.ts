@@ -1,5 +1,7 @@
+import { constants as bufferConstants } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DataLocation, Dataset, DatasetInfo, Split, SplitData } from '../../core/contracts/dataset.js';
@@ -187,6 +189,7 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
       images = images.filter((im) => val.has(im.patientId) === (split === 'val'));
     }
     const n = images.length;
+    checkSplitMemory(split, n, o.size, splitMemoryLimit());
     const per = o.size * o.size;
     const out: CbisSplitData = {
       images: new Uint8Array(n * per),
@@ -215,6 +218,29 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     }
     return out;
   }
+}
+
+/**
+ * A split is held as one uint8 buffer of n x size x size bytes. It must fit in one Buffer and in half of this
+ * machine's memory (the network, the batches and the normalised copies need the rest).
+ */
+export function splitMemoryLimit(): number {
+  return Math.min(bufferConstants.MAX_LENGTH, Math.floor(os.totalmem() / 2));
+}
+
+/** Largest square size whose n images fit in `limitBytes`. */
+export function largestFittingSize(n: number, limitBytes: number): number {
+  return n > 0 ? Math.floor(Math.sqrt(limitBytes / n)) : Infinity;
+}
+
+/** Refuse up front, before decoding anything, a split that would not fit; say the largest size that does. */
+export function checkSplitMemory(split: string, n: number, size: number, limitBytes: number): void {
+  if (n * size * size <= limitBytes) return;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  throw new MstfError(
+    'INVALID_ARGUMENT',
+    `cbis-ddsm: the ${split} split at ${size}x${size} is ${n} images, ${gib(n * size * size)} GiB in memory, over the ${gib(limitBytes)} GiB allowed (half this machine's memory); use size ${largestFittingSize(n, limitBytes)} or less`,
+  );
 }
 
 /**

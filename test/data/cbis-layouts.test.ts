@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CbisDdsmDataset, type CbisSplitData } from '../../plugins/dataset-cbis-ddsm/cbis.js';
+import { CbisDdsmDataset, checkSplitMemory, largestFittingSize, type CbisSplitData } from '../../plugins/dataset-cbis-ddsm/cbis.js';
 import { countCases } from '../../plugins/dataset-cbis-ddsm/cases.js';
 import { decodeDicom } from '../../plugins/dataset-cbis-ddsm/dicom.js';
 import { decodeJpeg } from '../../plugins/dataset-cbis-ddsm/jpeg.js';
@@ -208,5 +208,18 @@ describe('layouts give the same samples', () => {
     const root = path.join(tmp, 'synthetic');
     writeSyntheticCsvs(root);
     expect(countCases(detectLayout(root))).toEqual(SYNTHETIC);
+  });
+});
+
+describe('memory at 800x800', () => {
+  it('a split that does not fit is refused up front with the largest size that fits', () => {
+    // 2458 x 800 x 800 = 1,573,120,000 bytes: fits in 2e9, not in 1e9; sqrt(1e9 / 2458) = 637.8.
+    expect(() => checkSplitMemory('train', 2458, 800, 2e9)).not.toThrow();
+    expect(largestFittingSize(2458, 1e9)).toBe(637);
+    expect(() => checkSplitMemory('train', 2458, 800, 1e9)).toThrow(
+      'cbis-ddsm: the train split at 800x800 is 2458 images, 1.5 GiB in memory, over the 0.9 GiB allowed (half this machine\'s memory); use size 637 or less',
+    );
+    expect(() => checkSplitMemory('train', 2458, 637, 1e9)).not.toThrow();
+    expect(() => checkSplitMemory('train', 2458, 638, 1e9)).toThrow(/use size 637 or less/);
   });
 });
