@@ -13,6 +13,10 @@ import { decodeDicom } from '../../plugins/dataset-cbis-ddsm/dicom.js';
 import { decodeJpeg } from '../../plugins/dataset-cbis-ddsm/jpeg.js';
 import { detectLayout } from '../../plugins/dataset-cbis-ddsm/layout.js';
 import { MstfError } from '../../core/errors.js';
+import { bootKernel } from '../../core/kernel/loader.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { resolveSearchConfig } from '../../core/search/config.js';
+import { resolveSetup } from '../../core/search/setup.js';
 import { FULL_COLS, FULL_ROWS, dicomBytes, writeCbisFixture, type FixtureImage, type FixtureOptions } from './fixtures.js';
 import { writeSyntheticCsvs, SYNTHETIC } from './cbis-synthetic.js';
 
@@ -221,5 +225,38 @@ describe('memory at 800x800', () => {
     );
     expect(() => checkSplitMemory('train', 2458, 637, 1e9)).not.toThrow();
     expect(() => checkSplitMemory('train', 2458, 638, 1e9)).toThrow(/use size 637 or less/);
+  });
+
+  it('a search at 800 on wasm whose indicators backpropagate the batch is refused up front, naming the size that fits', async () => {
+    // The default root, <data dir>/cbis-ddsm: search setup checks that the data is present there.
+    const dataDir = path.join(tmp, 'search800', 'data');
+    const root = path.join(dataDir, 'cbis-ddsm');
+    fs.mkdirSync(root, { recursive: true });
+    writeCbisFixture(root, IMAGES, { layout: 'nbia' });
+    const boot = (backend: string) =>
+      bootKernel({
+        settings: { cwd: tmp, dataDir, storePath: path.join(tmp, 'search800.db'), backend },
+        builtins: builtinPlugins,
+        config: { options: { dataset: { 'cbis-ddsm': { root } } } },
+      });
+    const wasm = await boot('wasm');
+    const at = (size: number, batchSize: number, indicators = ['snip', 'synflow']) =>
+      resolveSearchConfig({ dataset: 'cbis-ddsm', size, indicators, channels: 4, batchSize });
+    let message = '';
+    try {
+      resolveSetup(wasm, at(800, 4));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^a search at 800x800 with an indicator batch of 4 needs at least \d+\.\d GiB to backpropagate \(lightest of 16 sampled networks\), over the wasm backend's 2\.0 GiB budget; use --size 224, --batch-size \d+ or less, fewer --channels, or the tensorflow backend$/);
+    // The batch size it names does fit; so does the paper's search size 224 at batch 4.
+    const maxBatch = Number(/--batch-size (\d+)/.exec(message)![1]);
+    expect(maxBatch).toBeGreaterThanOrEqual(1);
+    expect(() => resolveSetup(wasm, at(800, maxBatch))).not.toThrow();
+    expect(() => resolveSetup(wasm, at(224, 4))).not.toThrow();
+    // Forward-only data indicators (jacob_cov) and the cpu backend are not limited by the wasm backprop budget.
+    expect(() => resolveSetup(wasm, at(800, 4, ['jacob_cov', 'synflow']))).not.toThrow();
+    const cpu = await boot('cpu');
+    expect(() => resolveSetup(cpu, at(800, 4))).not.toThrow();
   });
 });
