@@ -227,7 +227,7 @@ describe('memory at 800x800', () => {
     expect(() => checkSplitMemory('train', 2458, 638, 1e9)).toThrow(/use size 637 or less/);
   });
 
-  it('a search at 800 on wasm whose indicators backpropagate the batch is refused up front, naming the size that fits', async () => {
+  it('a search at 800 on wasm that cannot fit its indicator batch is refused up front, naming the size and batch that fit', async () => {
     // The default root, <data dir>/cbis-ddsm: search setup checks that the data is present there.
     const dataDir = path.join(tmp, 'search800', 'data');
     const root = path.join(dataDir, 'cbis-ddsm');
@@ -254,9 +254,16 @@ describe('memory at 800x800', () => {
     expect(maxBatch).toBeGreaterThanOrEqual(1);
     expect(() => resolveSetup(wasm, at(800, maxBatch))).not.toThrow();
     expect(() => resolveSetup(wasm, at(224, 4))).not.toThrow();
-    // Forward-only data indicators (jacob_cov) and the cpu backend are not limited by the wasm backprop budget.
-    expect(() => resolveSetup(wasm, at(800, 4, ['jacob_cov', 'synflow']))).not.toThrow();
+    // Forward-only data indicators (the default jacob_cov): the forward-pass estimate. The default cpu preset
+    // (C0 = 16, batch 32) at 800 is refused (it aborts the wasm module when run), C0 = 4 batch 4 is not.
+    const forward = (size: number, channels: number, batchSize: number) =>
+      resolveSearchConfig({ dataset: 'cbis-ddsm', size, indicators: ['jacob_cov', 'synflow'], channels, batchSize });
+    expect(() => resolveSetup(wasm, forward(800, 16, 32))).toThrow(/^a search at 800x800 with an indicator batch of 32 needs at least \d+\.\d GiB for a forward pass .*; use --size 224, --batch-size \d+ or less/);
+    expect(() => resolveSetup(wasm, forward(224, 16, 32))).not.toThrow();
+    expect(() => resolveSetup(wasm, forward(800, 4, 4))).not.toThrow();
+    // Other backends are not limited by the wasm heap.
     const cpu = await boot('cpu');
     expect(() => resolveSetup(cpu, at(800, 4))).not.toThrow();
+    expect(() => resolveSetup(cpu, forward(800, 16, 32))).not.toThrow();
   });
 });
