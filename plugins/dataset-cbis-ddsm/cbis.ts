@@ -130,7 +130,13 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
       out['csvProblem'] = (e as Error).message;
       return out;
     }
-    const source = openSource(layout);
+    let source: ImageSource;
+    try {
+      source = openSource(layout);
+    } catch (e) {
+      out['csvProblem'] = (e as Error).message;
+      return out;
+    }
     const resolvable: Record<string, number> = {};
     let firstMissing: string | null = null;
     for (const split of ['train', 'test'] as const) {

@@ -183,6 +183,23 @@ describe('layouts give the same samples', () => {
     );
   });
 
+  it('Kaggle: a dicom_info.csv without the mapping columns is one DATA_CORRUPT line, in load and in info', async () => {
+    const { root, dataDir } = fixture('kaggle-badinfo', { layout: 'kaggle' });
+    const info = path.join(root, 'csv', 'dicom_info.csv');
+    fs.writeFileSync(info, 'file_path,image_path,Rows\nx,y,1\n');
+    const err = await ds.load('test', { dataDir }, { root, size: 8 }).catch((e: unknown) => e as MstfError);
+    expect(err.code).toBe('DATA_CORRUPT');
+    expect(err.message).toBe(`${info}: missing column(s) patientid, seriesdescription, seriesinstanceuid`);
+    const prev = process.env['MSTF_CBIS_DDSM_ROOT'];
+    process.env['MSTF_CBIS_DDSM_ROOT'] = root;
+    try {
+      expect(new CbisDdsmDataset().details({ dataDir })).toMatchObject({ layout: 'kaggle-jpeg', csvSplits: { train: 5, test: 3 }, csvProblem: err.message });
+    } finally {
+      if (prev === undefined) delete process.env['MSTF_CBIS_DDSM_ROOT'];
+      else process.env['MSTF_CBIS_DDSM_ROOT'] = prev;
+    }
+  });
+
   it('datasets info details: layout, CSV counts, resolvable images, the first missing file', () => {
     const { root, dataDir } = fixture('details', { layout: 'nbia' });
     const cbis = new CbisDdsmDataset();
