@@ -28,8 +28,8 @@ export interface DatasetStorage {
   remote(size: number): RemoteFile | { manual: string };
   /** Where `fetch` stores the file for `size`. */
   fetchPath(loc: DataLocation, size: number): string;
-  /** Extra facts for `datasets info` (label meanings, sources, citation...). */
-  details?(): Record<string, unknown>;
+  /** Extra facts for `datasets info` (label meanings, sources, citation...; what is found at `loc`). */
+  details?(loc?: DataLocation): Record<string, unknown>;
 }
 
 export type StoredDataset = Dataset & DatasetStorage;

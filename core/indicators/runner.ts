@@ -55,7 +55,7 @@ export function nonFiniteLabel(v: number): string | undefined {
  * the estimate passes 2 GiB. Measured with mstf C0 = 128 at 28x28 (57.6 MB per example by this estimate):
  * batch 32 runs (estimate 1.8 GiB, peak RSS 4.3 GB), batch 53 aborts the module (3.0 GiB).
  */
-const WASM_BACKPROP_LIMIT_BYTES = 2 * 2 ** 30;
+export const WASM_BACKPROP_LIMIT_BYTES = 2 * 2 ** 30;
 
 /** Bytes of every node's float32 output for a batch of n, times 2 for the backward pass. */
 export function backpropBytes(ir: NetworkIR, n: number): number {

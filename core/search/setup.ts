@@ -14,6 +14,7 @@ import { loadSplit, sampleBatch } from '../data/batch.js';
 import { Rng } from '../util/rng.js';
 import type { ResolvedSearchConfig } from './config.js';
 import { batchSeed } from './seeds.js';
+import { checkSearchMemory } from './memory-guard.js';
 
 /** What the search service needs from a booted kernel. */
 export type SearchKernel = Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>;
@@ -137,6 +138,11 @@ export function resolveSetup(
       'DATA_NOT_FOUND',
       `dataset ${config.dataset} (size ${size}) is not in ${dataDir}; run \`mstf datasets fetch ${config.dataset}\``,
     );
+  }
+  // Large inputs (CBIS-DDSM at 800x800) on wasm: refuse up front rather than fail every candidate.
+  if ((opts.checkData ?? true) && needsData) {
+    const backward = Object.values(indicators).some((i) => i.needs.data && i.needs.backward);
+    checkSearchMemory({ space: spaceExt, spaceOptions, dataset, size, batchSize: config.batchSize, seed: config.seed, backend: kernel.settings.backend, backward });
   }
   return {
     config,

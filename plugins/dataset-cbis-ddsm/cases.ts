@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MstfError } from '../../core/errors.js';
 import { csvRecords } from './csv.js';
+import { isFile, type Layout } from './layout.js';
 
 export type AbnormalityType = 'mass' | 'calc';
 export type OfficialSplit = 'train' | 'test';
@@ -29,6 +30,8 @@ export interface Abnormality {
   pathology: 'MALIGNANT' | 'BENIGN' | 'BENIGN_WITHOUT_CALLBACK';
   roiMaskPath: string;
   croppedPath: string;
+  /** The CSV row it came from ("<file> row <n>"), for error lines. */
+  where: string;
 }
 
 /** One full mammogram (one DICOM) with all abnormalities annotated on it. */
@@ -43,6 +46,8 @@ export interface CbisImage {
   split: OfficialSplit;
   imagePath: string;
   abnormalities: Abnormality[];
+  /** The CSV row that first named the image ("<file> row <n>"), for error lines. */
+  where: string;
   /** 1 if any abnormality on the image is MALIGNANT, else 0 (BENIGN, BENIGN_WITHOUT_CALLBACK). */
   label: 0 | 1;
 }
@@ -57,28 +62,24 @@ export function firstComponent(p: string): string {
   return cleanCsvPath(p).split('/')[0]!;
 }
 
-/** Find a description CSV under root (or root/CBIS-DDSM, root/csv). */
-export function findCsv(root: string, name: string): string | undefined {
-  for (const dir of [root, path.join(root, 'CBIS-DDSM'), path.join(root, 'csv')]) {
-    const f = path.join(dir, name);
-    if (fs.existsSync(f)) return f;
-  }
-  return undefined;
+/** Find a description CSV in the layout's CSV folders (root, root/csv, root/CBIS-DDSM, root/manifest-*...). */
+export function findCsv(layout: Layout, name: string): string | undefined {
+  return layout.csvDirs.map((dir) => path.join(dir, name)).find(isFile);
 }
 
 /**
  * Read the description CSVs of the chosen abnormality types for one official split and group their
  * rows (one per abnormality) into images.
  */
-export function readCases(root: string, types: AbnormalityType[], split: OfficialSplit): CbisImage[] {
+export function readCases(layout: Layout, types: AbnormalityType[], split: OfficialSplit): CbisImage[] {
   const images = new Map<string, CbisImage>();
   for (const type of types) {
     const name = CSV_FILES[type][split];
-    const file = findCsv(root, name);
+    const file = findCsv(layout, name);
     if (!file) {
       throw new MstfError(
         'DATA_NOT_FOUND',
-        `cbis-ddsm: ${name} is not in ${root}: download CBIS-DDSM (images and the description CSVs) from TCIA, https://www.cancerimagingarchive.net/collection/cbis-ddsm/, and set the dataset's root (option "root" or env MSTF_CBIS_DDSM_ROOT)`,
+        `cbis-ddsm: ${name} is not in ${layout.root} (nor its csv/, CBIS-DDSM/ or manifest-*/ folders): download CBIS-DDSM (images and the description CSVs) from TCIA, https://www.cancerimagingarchive.net/collection/cbis-ddsm/, and set the dataset's root (option "root" or env MSTF_CBIS_DDSM_ROOT)`,
       );
     }
     const records = csvRecords(fs.readFileSync(file, 'utf8'), file, REQUIRED_COLUMNS);
@@ -103,6 +104,7 @@ export function readCases(root: string, types: AbnormalityType[], split: Officia
           split,
           imagePath,
           abnormalities: [],
+          where,
           label: 0,
         };
         images.set(key, img);
@@ -113,10 +115,42 @@ export function readCases(root: string, types: AbnormalityType[], split: Officia
         pathology,
         roiMaskPath: cleanCsvPath(r['roi_mask_file_path']!),
         croppedPath: cleanCsvPath(r['cropped_image_file_path'] ?? ''),
+        where,
       });
       if (pathology === 'MALIGNANT') img.label = 1;
     });
   }
   // A stable order (CSV order differs between releases): by key.
   return [...images.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Image counts read from the CSVs: unique images (first path folder) per abnormality type and split. */
+export interface CsvCounts {
+  train: number;
+  test: number;
+  mass: Record<OfficialSplit, number>;
+  calc: Record<OfficialSplit, number>;
+  /** Films (patient, breast, view, split) listed in both the mass and the calc CSVs: two samples under `both`. */
+  filmsInMassAndCalc: number;
+  /** Patients with images in both the official train and test splits. */
+  patientsInBothSplits: number;
+}
+
+/** Count what the four CSVs describe (all four must be present). */
+export function countCases(layout: Layout): CsvCounts {
+  const by = { mass: { train: [] as CbisImage[], test: [] as CbisImage[] }, calc: { train: [] as CbisImage[], test: [] as CbisImage[] } };
+  for (const type of ['mass', 'calc'] as const) for (const split of ['train', 'test'] as const) by[type][split] = readCases(layout, [type], split);
+  const film = (im: CbisImage) => `${im.split}|${im.patientId}|${im.breast}|${im.view}`;
+  const massFilms = new Set([...by.mass.train, ...by.mass.test].map(film));
+  const calcFilms = new Set([...by.calc.train, ...by.calc.test].map(film));
+  const trainPatients = new Set([...by.mass.train, ...by.calc.train].map((im) => im.patientId));
+  const testPatients = new Set([...by.mass.test, ...by.calc.test].map((im) => im.patientId));
+  return {
+    train: by.mass.train.length + by.calc.train.length,
+    test: by.mass.test.length + by.calc.test.length,
+    mass: { train: by.mass.train.length, test: by.mass.test.length },
+    calc: { train: by.calc.train.length, test: by.calc.test.length },
+    filmsInMassAndCalc: [...massFilms].filter((f) => calcFilms.has(f)).length,
+    patientsInBothSplits: [...trainPatients].filter((p) => testPatients.has(p)).length,
+  };
 }

@@ -1,5 +1,7 @@
+import { constants as bufferConstants } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DataLocation, Dataset, DatasetInfo, Split, SplitData } from '../../core/contracts/dataset.js';
@@ -8,13 +10,13 @@ import { zodLine } from '../../core/kernel/loader.js';
 import { Rng } from '../../core/util/rng.js';
 import { resizeImage } from '../../core/data/resize.js';
 import type { DatasetStorage, LocalFile } from '../../core/data/storage.js';
-import { CSV_FILES, findCsv, readCases, type AbnormalityType, type CbisImage } from './cases.js';
-import { decodeDicom } from './dicom.js';
-import { resolveImage, resolveMask } from './resolve.js';
+import { CSV_FILES, countCases, findCsv, readCases, type Abnormality, type AbnormalityType, type CbisImage } from './cases.js';
+import { detectLayout } from './layout.js';
+import { openSource, type ImageSource } from './source.js';
 import { stripUndefined } from '../../core/util/values.js';
 
 export const cbisOptionsSchema = z.object({
-  /** Folder with the four description CSVs and the DICOM tree (default: env MSTF_CBIS_DDSM_ROOT, else <data dir>/cbis-ddsm). */
+  /** Folder with the description CSVs and the DICOM tree or the Kaggle csv/ + jpeg/ folders (default: env MSTF_CBIS_DDSM_ROOT, else <data dir>/cbis-ddsm). */
   root: z.string().optional(),
   /** Square image size: 224 for search (paper), 800 for evaluation (paper). */
   size: z.number().int().min(8).max(2048).default(224),
@@ -30,6 +32,9 @@ export type CbisLoadOptions = Partial<CbisOptions> & { onProgress?: (done: numbe
 const NORMALISED = Float32Array.from({ length: 256 }, (_, v) => (v / 255 - 0.5) / 0.5);
 
 export const ROOT_ENV = 'MSTF_CBIS_DDSM_ROOT';
+
+/** The split sizes the paper states (Sec. IV-A); the official CSVs list 2,458 unique training images. */
+export const PAPER_SPLITS = { train: 2489, test: 645 } as const;
 
 /** The paper's lesion-size subsets (Sec. IV-D, Table VI): proportion of lesion area in the image. */
 export type LesionSize = 'large' | 'medium' | 'small';
@@ -61,7 +66,7 @@ const LABELS = ['benign', 'malignant'];
 export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
   readonly kind = 'dataset' as const;
   readonly id = 'cbis-ddsm';
-  readonly description = 'CBIS-DDSM mammography, malignant vs benign (DICOM + official CSVs from TCIA)';
+  readonly description = 'CBIS-DDSM mammography, malignant vs benign (TCIA DICOMs or the Kaggle JPEG release, with the official CSVs)';
   readonly optionsSchema = cbisOptionsSchema;
   readonly info: DatasetInfo = {
     id: 'cbis-ddsm',
@@ -69,8 +74,9 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     classes: 2,
     labelNames: LABELS,
     channels: 1,
-    // The paper's image counts; val is carved out of train at load time (valFraction of its patients).
-    splits: { train: 2489, val: 0, test: 645 },
+    // Unique full mammograms in the official CSVs (mass 1,231 + calc 1,227; 361 + 284); the paper says 2,489
+    // train (PAPER_SPLITS). val is carved out of train at load time (valFraction of its patients).
+    splits: { train: 2458, val: 0, test: 645 },
     sizes: [224, 800],
     description: this.description,
     license: 'CC BY 3.0 (TCIA)',
@@ -86,14 +92,15 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
 
   locate(loc: DataLocation, size: number): LocalFile | undefined {
     const root = this.rootOf(loc);
-    const csv = findCsv(root, CSV_FILES.mass.train) ?? findCsv(root, CSV_FILES.calc.train);
+    const layout = detectLayout(root);
+    const csv = findCsv(layout, CSV_FILES.mass.train) ?? findCsv(layout, CSV_FILES.calc.train);
     return csv ? { size, path: root, embedded: false } : undefined;
   }
 
   remote(): { manual: string } {
     return {
       manual:
-        'download it from TCIA with the NBIA Data Retriever (https://www.cancerimagingarchive.net/collection/cbis-ddsm/), with the four *_case_description_*.csv files, then set the root option or MSTF_CBIS_DDSM_ROOT',
+        'download it from TCIA with the NBIA Data Retriever (https://www.cancerimagingarchive.net/collection/cbis-ddsm/), with the four *_case_description_*.csv files, or the Kaggle JPEG release (csv/ + jpeg/), then set the root option or MSTF_CBIS_DDSM_ROOT',
     };
   }
 
@@ -101,12 +108,63 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     return this.rootOf(loc);
   }
 
-  details(): Record<string, unknown> {
+  /**
+   * Static facts plus, when the data is here: the layout found, the image counts the CSVs give, how many
+   * images of each split resolve to a file, and the first row that does not (existence only, nothing decoded).
+   */
+  details(loc?: DataLocation): Record<string, unknown> {
+    return { ...this.staticDetails(), ...(loc ? this.localDetails(loc) : {}) };
+  }
+
+  private localDetails(loc: DataLocation): Record<string, unknown> {
+    const root = this.rootOf(loc);
+    const layout = detectLayout(root);
+    const out: Record<string, unknown> = { root, layout: layout.kind };
+    try {
+      const c = countCases(layout);
+      out['csvSplits'] = { train: c.train, test: c.test, mass: c.mass, calc: c.calc };
+      out['filmsInMassAndCalc'] = c.filmsInMassAndCalc;
+      out['patientsInBothSplits'] = c.patientsInBothSplits;
+    } catch (e) {
+      out['csvSplits'] = null;
+      out['csvProblem'] = (e as Error).message;
+      return out;
+    }
+    let source: ImageSource;
+    try {
+      source = openSource(layout);
+    } catch (e) {
+      out['csvProblem'] = (e as Error).message;
+      return out;
+    }
+    const resolvable: Record<string, number> = {};
+    let firstMissing: string | null = null;
+    for (const split of ['train', 'test'] as const) {
+      let ok = 0;
+      for (const im of readCases(layout, ['mass', 'calc'], split)) {
+        try {
+          source.imageFile(im);
+          for (const a of im.abnormalities) source.maskCandidates(a);
+          ok++;
+        } catch (e) {
+          firstMissing ??= (e as Error).message;
+        }
+      }
+      resolvable[split] = ok;
+    }
+    out['resolvable'] = resolvable;
+    out['firstMissing'] = firstMissing;
+    return out;
+  }
+
+  private staticDetails(): Record<string, unknown> {
     return {
       labels: { '0': 'benign (BENIGN, BENIGN_WITHOUT_CALLBACK)', '1': 'malignant (any abnormality on the image MALIGNANT)' },
       csvFiles: [...Object.values(CSV_FILES.mass), ...Object.values(CSV_FILES.calc)],
       lesionSizes: 'large > 0.01, medium 0.001..0.01, small < 0.001 (largest ROI mask area / image area)',
       val: 'valFraction (default 0.1) of the training patients, seeded',
+      layouts: 'nbia-dicom (TCIA DICOMs under <root>, <root>/CBIS-DDSM or <root>/manifest-*/CBIS-DDSM) or kaggle-jpeg (<root>/csv with dicom_info.csv, <root>/jpeg)',
+      paperSplits: PAPER_SPLITS,
       citation: 'Lee et al., "A curated mammography data set for use in computer-aided detection and diagnosis research", Scientific Data 4:170177 (2017)',
     };
   }
@@ -129,14 +187,15 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     if (split !== 'train' && split !== 'val' && split !== 'test') {
       throw new MstfError('INVALID_ARGUMENT', `unknown split "${String(split)}" (train, val, test)`);
     }
-    const root = this.rootOf(loc, o);
+    const layout = detectLayout(this.rootOf(loc, o));
     const types: AbnormalityType[] = o.abnormality === 'both' ? ['mass', 'calc'] : [o.abnormality];
-    let images = readCases(root, types, split === 'test' ? 'test' : 'train');
+    let images = readCases(layout, types, split === 'test' ? 'test' : 'train');
     if (split !== 'test') {
       const val = valPatients(images, o.valFraction, o.seed);
       images = images.filter((im) => val.has(im.patientId) === (split === 'val'));
     }
     const n = images.length;
+    checkSplitMemory(split, n, o.size, splitMemoryLimit());
     const per = o.size * o.size;
     const out: CbisSplitData = {
       images: new Uint8Array(n * per),
@@ -150,20 +209,44 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
       lesionSize: [],
     };
     const cache = this.cacheDir(loc);
+    const source = openSource(layout);
     for (let i = 0; i < n; i++) {
       const im = images[i]!;
-      out.images.set(cachedImage(cache, root, im, o.size), i * per);
+      out.images.set(cachedImage(cache, source, im, o.size), i * per);
       out.labels[i] = im.label;
       out.ids.push(im.key);
       out.patientIds.push(im.patientId);
       out.types.push(im.type);
-      const p = Math.max(...im.abnormalities.map((a) => cachedProportion(cache, root, a.roiMaskPath)));
+      const p = Math.max(...im.abnormalities.map((a) => cachedProportion(cache, source, a)));
       out.lesionProportion[i] = p;
       out.lesionSize.push(lesionSizeOf(p));
       opts.onProgress?.(i + 1, n);
     }
     return out;
   }
+}
+
+/**
+ * A split is held as one uint8 buffer of n x size x size bytes. It must fit in one Buffer and in half of this
+ * machine's memory (the network, the batches and the normalised copies need the rest).
+ */
+export function splitMemoryLimit(): number {
+  return Math.min(bufferConstants.MAX_LENGTH, Math.floor(os.totalmem() / 2));
+}
+
+/** Largest square size whose n images fit in `limitBytes`. */
+export function largestFittingSize(n: number, limitBytes: number): number {
+  return n > 0 ? Math.floor(Math.sqrt(limitBytes / n)) : Infinity;
+}
+
+/** Refuse up front, before decoding anything, a split that would not fit; say the largest size that does. */
+export function checkSplitMemory(split: string, n: number, size: number, limitBytes: number): void {
+  if (n * size * size <= limitBytes) return;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  throw new MstfError(
+    'INVALID_ARGUMENT',
+    `cbis-ddsm: the ${split} split at ${size}x${size} is ${n} images, ${gib(n * size * size)} GiB in memory, over the ${gib(limitBytes)} GiB allowed (half this machine's memory); use size ${largestFittingSize(n, limitBytes)} or less`,
+  );
 }
 
 /**
@@ -191,7 +274,7 @@ function writeAtomic(file: string, data: Uint8Array | string): void {
   fs.renameSync(tmp, file);
 }
 
-function cachedImage(cacheDir: string, root: string, im: CbisImage, size: number): Uint8Array {
+function cachedImage(cacheDir: string, source: ImageSource, im: CbisImage, size: number): Uint8Array {
   const file = path.join(cacheDir, `img-${size}`, `${safeName(im.key)}.u8`);
   try {
     const buf = fs.readFileSync(file);
@@ -199,15 +282,14 @@ function cachedImage(cacheDir: string, root: string, im: CbisImage, size: number
   } catch {
     // not cached yet
   }
-  const src = resolveImage(root, im.imagePath);
-  const g = decodeDicom(src);
+  const g = source.decode(source.imageFile(im));
   const small = resizeImage({ data: g.pixels, height: g.rows, width: g.cols, channels: 1 }, size, size).data;
   writeAtomic(file, small);
   return small;
 }
 
-function cachedProportion(cacheDir: string, root: string, roiPath: string): number {
-  const key = roiPath.split('/')[0]!;
+function cachedProportion(cacheDir: string, source: ImageSource, a: Abnormality): number {
+  const key = a.roiMaskPath.split('/')[0]!;
   const file = path.join(cacheDir, 'roi', `${safeName(key)}.txt`);
   try {
     const v = Number(fs.readFileSync(file, 'utf8'));
@@ -215,7 +297,7 @@ function cachedProportion(cacheDir: string, root: string, roiPath: string): numb
   } catch {
     // not cached yet
   }
-  const mask = decodeDicom(resolveMask(root, roiPath));
+  const mask = source.decode(source.maskFile(a));
   // Lesion pixels: the upper half of the mask's 8-bit range (255 in CBIS-DDSM's 0/255 masks).
   let count = 0;
   for (let i = 0; i < mask.pixels.length; i++) if (mask.pixels[i]! >= 128) count++;

@@ -87,8 +87,7 @@ export function decodeDicom(file: string): GrayImage {
     throw corrupt(file, `not a grayscale image (${samples} samples per pixel, ${photometric})`);
   }
   if (bitsAllocated !== 8 && bitsAllocated !== 16) throw corrupt(file, `${bitsAllocated} bits allocated (8 or 16 are read)`);
-  const n = rows * cols;
-  const need = (n * bitsAllocated) / 8;
+  const need = (rows * cols * bitsAllocated) / 8;
   if (pixelEl.length < need || pixelEl.dataOffset + need > bytes.length) {
     throw corrupt(file, `truncated pixel data (${Math.min(pixelEl.length, bytes.length - pixelEl.dataOffset)} bytes, ${rows}x${cols}x${bitsAllocated / 8} needs ${need})`);
   }
@@ -103,6 +102,12 @@ export function decodeDicom(file: string): GrayImage {
       : signed
         ? (i: number) => (view.getInt16(i * 2, true) << shift) >> shift
         : (i: number) => view.getUint16(i * 2, true) & storedMask;
+  return windowTo8Bit(rows, cols, value, photometric === 'MONOCHROME1');
+}
+
+/** Map n = rows x cols values to 8 bits: window to their min..max (all 0 when flat), invert when asked. */
+export function windowTo8Bit(rows: number, cols: number, value: (i: number) => number, invert: boolean): GrayImage {
+  const n = rows * cols;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -113,7 +118,6 @@ export function decodeDicom(file: string): GrayImage {
   const pixels = new Uint8Array(n);
   if (max > min) {
     const scale = 255 / (max - min);
-    const invert = photometric === 'MONOCHROME1';
     for (let i = 0; i < n; i++) {
       const g = Math.round((value(i) - min) * scale);
       pixels[i] = invert ? 255 - g : g;

@@ -1,7 +1,7 @@
 import { definePlugin } from '../../core/kernel/plugin.js';
 import { CbisDdsmDataset } from './cbis.js';
 
-/** CBIS-DDSM mammography (DICOM + the official description CSVs), malignant vs benign. */
+/** CBIS-DDSM mammography (TCIA DICOMs or the Kaggle JPEG release, with the official CSVs), malignant vs benign. */
 export default definePlugin({
   name: '@mstf/dataset-cbis-ddsm',
   version: '0.1.0',

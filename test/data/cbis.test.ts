@@ -7,6 +7,7 @@ import cbisPlugin from '../../plugins/dataset-cbis-ddsm/index.js';
 import { decodeDicom } from '../../plugins/dataset-cbis-ddsm/dicom.js';
 import { parseCsv } from '../../plugins/dataset-cbis-ddsm/csv.js';
 import { readCases } from '../../plugins/dataset-cbis-ddsm/cases.js';
+import { detectLayout } from '../../plugins/dataset-cbis-ddsm/layout.js';
 import { bootKernel } from '../../core/kernel/loader.js';
 import { loadSplit, sampleBatch } from '../../core/data/batch.js';
 import { Rng } from '../../core/util/rng.js';
@@ -112,7 +113,7 @@ describe('CBIS-DDSM CSVs', () => {
 
   it('groups abnormalities per image; malignant if any is malignant', () => {
     const { root } = fixture('cases');
-    const train = readCases(root, ['mass', 'calc'], 'train');
+    const train = readCases(detectLayout(root), ['mass', 'calc'], 'train');
     expect(train.map((c) => c.key)).toEqual([
       'Calc-Training_P_00004_RIGHT_MLO',
       'Calc-Training_P_00005_LEFT_CC',
@@ -126,7 +127,7 @@ describe('CBIS-DDSM CSVs', () => {
     expect(p2.abnormalities.map((a) => a.pathology)).toEqual(['BENIGN', 'MALIGNANT']);
     expect(p2.label).toBe(1);
     expect(train.find((c) => c.patientId === 'P_00003')!.label).toBe(0); // BENIGN_WITHOUT_CALLBACK
-    expect(readCases(root, ['calc'], 'test').map((c) => c.key)).toEqual(['Calc-Test_P_00101_LEFT_MLO', 'Calc-Test_P_00102_RIGHT_CC']);
+    expect(readCases(detectLayout(root), ['calc'], 'test').map((c) => c.key)).toEqual(['Calc-Test_P_00101_LEFT_MLO', 'Calc-Test_P_00102_RIGHT_CC']);
   });
 
   it('lesion-size bins of the paper (Table VI)', () => {
@@ -180,7 +181,7 @@ describe('CBIS-DDSM end to end (generated DICOMs + CSVs)', () => {
     expect(all['Mass-Training_P_00001_LEFT_MLO']!.size).toBe('medium'); // mask written as 1-1.dcm
     expect(all['Mass-Training_P_00003_LEFT_CC']).toEqual({ label: 0, p: SMALL / PIXELS, size: 'small', type: 'mass' }); // CSV layout
     // valPatients is a pure function of the patient set and the seed.
-    const cases = readCases(root, ['mass', 'calc'], 'train');
+    const cases = readCases(detectLayout(root), ['mass', 'calc'], 'train');
     expect([...valPatients(cases, 0.34, 3)].sort()).toEqual([...valPatientsSeen].sort());
     expect(valPatients(cases, 0, 3).size).toBe(0);
   });
@@ -212,7 +213,7 @@ describe('CBIS-DDSM end to end (generated DICOMs + CSVs)', () => {
       'Mass-Test_P_00100_LEFT_CC.u8',
     ]);
     // Another size is not cached and the DICOMs are gone: a clear DATA_NOT_FOUND.
-    await expect(ds.load('test', { dataDir }, { root, size: 10 })).rejects.toThrow(/cbis-ddsm: no DICOM for Calc-Test_P_00101_LEFT_MLO\/.* under /);
+    await expect(ds.load('test', { dataDir }, { root, size: 10 })).rejects.toThrow(/^cbis-ddsm: .*calc_case_description_test_set\.csv row 2: no DICOM for Calc-Test_P_00101_LEFT_MLO\/.* under /);
   });
 
   it('missing CSVs -> DATA_NOT_FOUND telling where to get the data', async () => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import jpeg from 'jpeg-js';
 
 /** `zip64`: write the central directory the zip64 way (saturated 32-bit fields, 0x0001 extra, zip64 EOCD + locator). */
 export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 8 }[], opts: { zip64?: boolean } = {}): Buffer {
@@ -121,11 +122,26 @@ export interface DicomSpec {
   pixels: ArrayLike<number>;
   photometric?: 'MONOCHROME1' | 'MONOCHROME2';
   transferSyntax?: string;
+  /** Write the dataset Implicit VR Little Endian (1.2.840.10008.1.2), as TCIA's CBIS-DDSM files are. */
+  implicit?: boolean;
 }
 
-/** DICOM Part 10: preamble, DICM, explicit-VR-LE meta group, then an explicit-VR-LE image dataset. */
+/** Implicit VR: tag, 32-bit length, value (PS3.5 7.1.3). */
+function implicitEl(group: number, element: number, value: Buffer): Buffer {
+  const v = value.length % 2 === 1 ? Buffer.concat([value, Buffer.from([0x20])]) : value;
+  const h = Buffer.alloc(8);
+  h.writeUInt16LE(group, 0);
+  h.writeUInt16LE(element, 2);
+  h.writeUInt32LE(v.length, 4);
+  return Buffer.concat([h, v]);
+}
+
+/**
+ * DICOM Part 10: preamble, DICM, explicit-VR-LE meta group (always, PS3.10 7.1), then the image dataset in
+ * explicit or implicit VR little endian.
+ */
 export function dicomBytes(s: DicomSpec): Buffer {
-  const ts = s.transferSyntax ?? '1.2.840.10008.1.2.1';
+  const ts = s.transferSyntax ?? (s.implicit ? '1.2.840.10008.1.2' : '1.2.840.10008.1.2.1');
   const metaBody = Buffer.concat([
     el(0x0002, 0x0001, 'OB', Buffer.from([0, 1])),
     el(0x0002, 0x0002, 'UI', str('1.2.840.10008.5.1.4.1.1.1.2')),
@@ -141,16 +157,17 @@ export function dicomBytes(s: DicomSpec): Buffer {
     if (s.bits === 8) pix.writeUInt8(s.pixels[i]!, i);
     else pix.writeUInt16LE(s.pixels[i]!, i * 2);
   }
+  const e = (g: number, n: number, vr: string, v: Buffer) => (s.implicit ? implicitEl(g, n, v) : el(g, n, vr, v));
   const data = Buffer.concat([
-    el(0x0028, 0x0002, 'US', us(1)),
-    el(0x0028, 0x0004, 'CS', str(s.photometric ?? 'MONOCHROME2')),
-    el(0x0028, 0x0010, 'US', us(s.rows)),
-    el(0x0028, 0x0011, 'US', us(s.cols)),
-    el(0x0028, 0x0100, 'US', us(s.bits)),
-    el(0x0028, 0x0101, 'US', us(s.bits)),
-    el(0x0028, 0x0102, 'US', us(s.bits - 1)),
-    el(0x0028, 0x0103, 'US', us(0)),
-    el(0x7fe0, 0x0010, s.bits === 8 ? 'OB' : 'OW', pix),
+    e(0x0028, 0x0002, 'US', us(1)),
+    e(0x0028, 0x0004, 'CS', str(s.photometric ?? 'MONOCHROME2')),
+    e(0x0028, 0x0010, 'US', us(s.rows)),
+    e(0x0028, 0x0011, 'US', us(s.cols)),
+    e(0x0028, 0x0100, 'US', us(s.bits)),
+    e(0x0028, 0x0101, 'US', us(s.bits)),
+    e(0x0028, 0x0102, 'US', us(s.bits - 1)),
+    e(0x0028, 0x0103, 'US', us(0)),
+    e(0x7fe0, 0x0010, s.bits === 8 ? 'OB' : 'OW', pix),
   ]);
   return Buffer.concat([Buffer.alloc(128), str('DICM'), meta, data]);
 }
@@ -204,57 +221,182 @@ function csvField(s: string): string {
 }
 
 /**
- * Write CSVs (official columns; mass files say "breast_density", calc files "breast density") and
- * DICOMs. Full image: left half 1000, right half 3000. Returns the folder names.
+ * How the files are laid out:
+ * - `tcia` (default): Explicit VR DICOMs under <root>/CBIS-DDSM in the downloader's folders, the ROI mask and the
+ *   cropped lesion in one series folder (as older downloads had them);
+ * - `nbia`: as the NBIA Data Retriever writes today and as TCIA encodes the files: <root>/manifest-<id>/CBIS-DDSM/
+ *   <case>/<date>-DDSM-NA-<n>/<series>/1-1.dcm, Implicit VR Little Endian, 16-bit MONOCHROME2 images, 8-bit 0/255
+ *   masks at the image's size, and the ROI split into a "ROI mask images" and a "cropped images" series;
+ * - `kaggle`: the Kaggle JPEG release: <root>/csv/ with the four CSVs, dicom_info.csv and meta.csv, the images as
+ *   <root>/jpeg/<SeriesInstanceUID>/1-NNN.jpg (8-bit, encoded here with jpeg-js).
  */
-export function writeCbisFixture(root: string, images: FixtureImage[]): void {
-  const rows: Record<string, string[]> = {};
-  const uid = (k: string) => `1.3.6.1.4.1.9590.100.1.2.${k}`;
-  let counter = 100;
-  for (const im of images) {
-    const folder = folderName(im);
-    const csvImagePath = `${folder}/${uid(String(counter++))}/${uid(String(counter++))}/000000.dcm`;
-    const full = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 16, pixels: halfImage(1000, 3000), photometric: im.photometric });
-    const fullFile = im.csvLayout
-      ? path.join(root, csvImagePath)
-      : path.join(root, 'CBIS-DDSM', folder, `07-20-2016-DDSM-${counter}`, `1.000000-full mammogram images-${counter}`, '1-1.dcm');
-    fs.mkdirSync(path.dirname(fullFile), { recursive: true });
-    fs.writeFileSync(fullFile, full);
-    im.abnormalities.forEach((a, k) => {
-      const roiFolder = `${folder}_${k + 1}`;
-      const series = `${roiFolder}/${uid(String(counter++))}/${uid(String(counter++))}`;
-      const csvMask = `${series}/000001.dcm`;
-      const csvCrop = `${series}/000000.dcm`;
-      const mask = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 8, pixels: maskWith(a.lesionPixels) });
-      const crop = dicomBytes({ rows: 6, cols: 5, bits: 16, pixels: new Array(30).fill(2000) });
-      if (im.csvLayout) {
-        fs.mkdirSync(path.join(root, series), { recursive: true });
-        fs.writeFileSync(path.join(root, csvMask), mask);
-        fs.writeFileSync(path.join(root, csvCrop), crop);
-      } else {
-        const dir = path.join(root, 'CBIS-DDSM', roiFolder, `07-21-2016-DDSM-${counter}`, `1.000000-ROI mask images-${counter}`);
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(path.join(dir, im.maskFirst ? '1-1.dcm' : '1-2.dcm'), mask);
-        fs.writeFileSync(path.join(dir, im.maskFirst ? '1-2.dcm' : '1-1.dcm'), crop);
-      }
-      const file = `${im.type}_case_description_${im.split}_set.csv`;
-      const density = '2';
-      const common = [im.patient, density, im.breast, im.view, String(k + 1), im.type === 'mass' ? 'mass' : 'calcification'];
-      const specific = im.type === 'mass' ? ['OVAL', 'CIRCUMSCRIBED'] : ['PLEOMORPHIC', 'CLUSTERED'];
-      // The real CSVs end some path fields with a newline inside the quotes: keep that quirk.
-      const row = [...common, ...specific, '4', a.pathology, '3', csvImagePath, csvCrop, `${csvMask}\n`];
-      (rows[file] ??= []).push(row.map(csvField).join(','));
-    });
-  }
+export type FixtureLayout = 'tcia' | 'nbia' | 'kaggle';
+
+export interface FixtureOptions {
+  layout?: FixtureLayout;
+  /** kaggle: images whose dicom_info rows carry no PatientID (so only the CSV path's series UID maps them). */
+  kaggleWithoutPatientId?: string[];
+  /** kaggle: case folders left out of dicom_info.csv entirely. */
+  kaggleUnlisted?: string[];
+}
+
+/** One row of the official description CSVs (header order of the mass / calc files). */
+export interface CsvRow {
+  type: 'mass' | 'calc';
+  split: 'train' | 'test';
+  patient: string;
+  breast: string;
+  view: string;
+  abnormalityId: number;
+  pathology: string;
+  imagePath: string;
+  cropPath: string;
+  maskPath: string;
+}
+
+/** The four description CSVs (official columns; mass files say "breast_density", calc files "breast density"). */
+export function writeCbisCsvs(dir: string, rows: CsvRow[]): void {
   const massHeader =
     'patient_id,breast_density,left or right breast,image view,abnormality id,abnormality type,mass shape,mass margins,assessment,pathology,subtlety,image file path,cropped image file path,ROI mask file path';
   const calcHeader =
     'patient_id,breast density,left or right breast,image view,abnormality id,abnormality type,calc type,calc distribution,assessment,pathology,subtlety,image file path,cropped image file path,ROI mask file path';
+  fs.mkdirSync(dir, { recursive: true });
   for (const type of ['mass', 'calc'] as const) {
     for (const split of ['train', 'test'] as const) {
-      const file = `${type}_case_description_${split}_set.csv`;
+      const lines = rows
+        .filter((r) => r.type === type && r.split === split)
+        .map((r) => {
+          const common = [r.patient, '2', r.breast, r.view, String(r.abnormalityId), type === 'mass' ? 'mass' : 'calcification'];
+          const specific = type === 'mass' ? ['OVAL', 'CIRCUMSCRIBED'] : ['PLEOMORPHIC', 'CLUSTERED'];
+          // The real CSVs end some path fields with a newline inside the quotes: keep that quirk.
+          return [...common, ...specific, '4', r.pathology, '3', r.imagePath, r.cropPath, `${r.maskPath}\n`].map(csvField).join(',');
+        });
       const header = type === 'mass' ? massHeader : calcHeader;
-      fs.writeFileSync(path.join(root, file), [header, ...(rows[file] ?? [])].join('\r\n') + '\r\n');
+      fs.writeFileSync(path.join(dir, `${type}_case_description_${split}_set.csv`), [header, ...lines].join('\r\n') + '\r\n');
     }
   }
+}
+
+const jpegMemo = new Map<string, Buffer>();
+
+/**
+ * 8-bit gray pixels -> a JPEG (jpeg-js writes 3-component YCbCr; quality 100). Memoised by content: jpeg-js
+ * builds its tables on every call (about 0.1-0.5 s each), and fixtures repeat a few images many times.
+ */
+function jpegBytes(rows: number, cols: number, gray: ArrayLike<number>): Buffer {
+  const key = `${rows}x${cols}:${Buffer.from(Uint8Array.from(gray)).toString('base64')}`;
+  const hit = jpegMemo.get(key);
+  if (hit) return hit;
+  const rgba = Buffer.alloc(rows * cols * 4);
+  for (let i = 0; i < rows * cols; i++) {
+    rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = gray[i]!;
+    rgba[i * 4 + 3] = 255;
+  }
+  const out = jpeg.encode({ width: cols, height: rows, data: rgba }, 100).data;
+  jpegMemo.set(key, out);
+  return out;
+}
+
+const DICOM_INFO_HEADER =
+  'file_path,image_path,AccessionNumber,BitsAllocated,BitsStored,BodyPartExamined,Columns,ContentDate,ContentTime,ConversionType,HighBit,InstanceNumber,LargestImagePixelValue,Laterality,Modality,PatientBirthDate,PatientID,PatientName,PatientOrientation,PatientSex,PhotometricInterpretation,PixelRepresentation,ReferringPhysicianName,Rows,SOPClassUID,SOPInstanceUID,SamplesPerPixel,SecondaryCaptureDeviceManufacturer,SecondaryCaptureDeviceManufacturerModelName,SeriesDescription,SeriesInstanceUID,SeriesNumber,SmallestImagePixelValue,SpecificCharacterSet,StudyDate,StudyID,StudyInstanceUID,StudyTime';
+
+/**
+ * Write the CSVs and the images of `images` in the chosen layout. Full image: left half 1000, right half 3000
+ * (16-bit; 0 | 255 in the 8-bit JPEGs); masks: 0/255 with the given number of lesion pixels.
+ */
+export function writeCbisFixture(root: string, images: FixtureImage[], opts: FixtureOptions = {}): void {
+  const layout = opts.layout ?? 'tcia';
+  const rows: CsvRow[] = [];
+  const info: string[] = [];
+  const meta: string[] = [];
+  const uid = (k: string) => `1.3.6.1.4.1.9590.100.1.2.${k}`;
+  let counter = 100;
+  const implicit = layout === 'nbia';
+  const dicomBase = layout === 'nbia' ? path.join(root, 'manifest-1654812109500', 'CBIS-DDSM') : path.join(root, 'CBIS-DDSM');
+  const date = layout === 'nbia' ? (n: number) => `08-07-2016-DDSM-NA-${n}` : (n: number) => `07-20-2016-DDSM-${n}`;
+  const infoRow = (folder: string, description: string, series: string, study: string, r: number, c: number) => {
+    const file = `1-${counter++}.jpg`;
+    const cells: Record<string, string> = {
+      file_path: `CBIS-DDSM/dicom/${uid(String(counter++))}.dcm`,
+      image_path: `CBIS-DDSM/jpeg/${series}/${file}`,
+      BitsAllocated: description === 'ROI mask images' ? '8' : '16',
+      Columns: String(c),
+      PatientID: opts.kaggleWithoutPatientId?.includes(folder.replace(/_\d+$/, '')) ? '' : folder,
+      PhotometricInterpretation: 'MONOCHROME2',
+      Rows: String(r),
+      SeriesDescription: description,
+      SeriesInstanceUID: series,
+      StudyInstanceUID: study,
+      Modality: 'MG',
+    };
+    if (!opts.kaggleUnlisted?.includes(folder.replace(/_\d+$/, ''))) info.push(DICOM_INFO_HEADER.split(',').map((h) => csvField(cells[h] ?? '')).join(','));
+    meta.push([series, study, folder, description].join(','));
+    return path.join(root, 'jpeg', series, file);
+  };
+  const write = (file: string, data: Uint8Array) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data);
+  };
+  for (const im of images) {
+    const folder = folderName(im);
+    const study = uid(String(counter++));
+    const series = uid(String(counter++));
+    const csvImagePath = `${folder}/${study}/${series}/000000.dcm`;
+    const pixels = halfImage(1000, 3000);
+    if (layout === 'kaggle') {
+      const gray = pixels.map((v) => (v === 1000 ? 0 : 255));
+      write(infoRow(folder, 'full mammogram images', series, study, FULL_ROWS, FULL_COLS), jpegBytes(FULL_ROWS, FULL_COLS, im.photometric === 'MONOCHROME1' ? gray.map((g) => 255 - g) : gray));
+    } else {
+      const full = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 16, pixels, photometric: im.photometric, implicit });
+      const fullFile = im.csvLayout
+        ? path.join(root, csvImagePath)
+        : path.join(dicomBase, folder, date(counter), `1.000000-full mammogram images-${counter}`, '1-1.dcm');
+      write(fullFile, full);
+    }
+    im.abnormalities.forEach((a, k) => {
+      const roiFolder = `${folder}_${k + 1}`;
+      const roiStudy = uid(String(counter++));
+      const roiSeries = uid(String(counter++));
+      const cropSeries = uid(String(counter++));
+      const csvMask = `${roiFolder}/${roiStudy}/${roiSeries}/000001.dcm`;
+      const csvCrop = `${roiFolder}/${roiStudy}/${roiSeries}/000000.dcm`;
+      const maskPixels = maskWith(a.lesionPixels);
+      const mask = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 8, pixels: maskPixels, implicit });
+      const crop = dicomBytes({ rows: 6, cols: 5, bits: 16, pixels: new Array(30).fill(2000), implicit });
+      if (layout === 'kaggle') {
+        write(infoRow(roiFolder, 'ROI mask images', roiSeries, roiStudy, FULL_ROWS, FULL_COLS), jpegBytes(FULL_ROWS, FULL_COLS, maskPixels));
+        write(infoRow(roiFolder, 'cropped images', cropSeries, roiStudy, 6, 5), jpegBytes(6, 5, new Array(30).fill(128)));
+      } else if (im.csvLayout) {
+        write(path.join(root, csvMask), mask);
+        write(path.join(root, csvCrop), crop);
+      } else if (layout === 'nbia') {
+        // Two series folders, one file each.
+        const study = path.join(dicomBase, roiFolder, date(counter));
+        write(path.join(study, `1.000000-ROI mask images-${counter}`, '1-1.dcm'), mask);
+        write(path.join(study, `1.000000-cropped images-${counter + 1}`, '1-1.dcm'), crop);
+      } else {
+        const dir = path.join(dicomBase, roiFolder, `07-21-2016-DDSM-${counter}`, `1.000000-ROI mask images-${counter}`);
+        write(path.join(dir, im.maskFirst ? '1-1.dcm' : '1-2.dcm'), mask);
+        write(path.join(dir, im.maskFirst ? '1-2.dcm' : '1-1.dcm'), crop);
+      }
+      rows.push({
+        type: im.type,
+        split: im.split,
+        patient: im.patient,
+        breast: im.breast,
+        view: im.view,
+        abnormalityId: k + 1,
+        pathology: a.pathology,
+        imagePath: csvImagePath,
+        cropPath: csvCrop,
+        maskPath: csvMask,
+      });
+    });
+  }
+  if (layout === 'kaggle') {
+    const csvDir = path.join(root, 'csv');
+    writeCbisCsvs(csvDir, rows);
+    fs.writeFileSync(path.join(csvDir, 'dicom_info.csv'), [DICOM_INFO_HEADER, ...info].join('\n') + '\n');
+    fs.writeFileSync(path.join(csvDir, 'meta.csv'), ['SeriesInstanceUID,StudyInstanceUID,PatientID,SeriesDescription', ...meta].join('\n') + '\n');
+  } else writeCbisCsvs(root, rows);
 }
