@@ -241,6 +241,18 @@ export function taskLossTwice(task: TaskType, logits: tf.Tensor, labels: tf.Tens
   });
 }
 
+/** Names and shapes checked; the parameters as tensors. */
+function weightsOf(net: Network, names: string[], v?: ReadonlyMap<string, tf.Tensor>): tf.Tensor[] {
+  return names.map((n) => {
+    const w = net.params.get(n);
+    if (!w) throw new MstfError('INVALID_ARGUMENT', `parameter "${n}" is not a parameter of the network`);
+    if (v && w.shape.join(',') !== v.get(n)!.shape.join(',')) {
+      throw new MstfError('INVALID_ARGUMENT', `direction for "${n}" has shape [${v.get(n)!.shape}], the parameter [${w.shape}]`);
+    }
+    return w as tf.Tensor;
+  });
+}
+
 export type ExactHvpOptions = Omit<GradientRequest, 'wrtParams' | 'params' | 'wrtInput' | 'wrtProbes' | 'updateStats' | 'secondOrder'>;
 
 /**
@@ -259,14 +271,7 @@ export function exactHessianVectorProduct(
   registerSecondOrderGradients();
   const names = [...v.keys()];
   if (names.length === 0) return { hv: new Map(), loss: NaN };
-  const weights = names.map((n) => {
-    const w = net.params.get(n);
-    if (!w) throw new MstfError('INVALID_ARGUMENT', `parameter "${n}" is not a parameter of the network`);
-    if (w.shape.join(',') !== v.get(n)!.shape.join(',')) {
-      throw new MstfError('INVALID_ARGUMENT', `direction for "${n}" has shape [${v.get(n)!.shape}], the parameter [${w.shape}]`);
-    }
-    return w as tf.Tensor;
-  });
+  const weights = weightsOf(net, names, v);
   let value = NaN;
   const inner = (): tf.Scalar => {
     const g = net.gradients(loss, x, { ...opts, secondOrder: true, updateStats: false, wrtParams: names });
@@ -278,4 +283,47 @@ export function exactHessianVectorProduct(
   res.value.dispose();
   const hv = new Map(names.map((n, i) => [n, res.grads[i] ?? tf.zerosLike(weights[i]!)]));
   return { hv, loss: value };
+}
+
+/**
+ * g = dL/dw and H g (g held constant) for the named parameters, in one first-order and one second-order
+ * pass: what GraSP needs. The same numbers as `exactHessianVectorProduct(net, loss, x, g)` after a separate
+ * `net.gradients` (the reference's two passes), one backward pass cheaper. Every returned tensor belongs to
+ * the caller.
+ */
+export function gradientAndHessianGradientProduct(
+  net: Network,
+  loss: (out: ForwardResult) => tf.Scalar,
+  x: tf.Tensor,
+  names: string[],
+  opts: ExactHvpOptions = {},
+): { g: Map<string, tf.Tensor>; hg: Map<string, tf.Tensor>; loss: number } {
+  registerSecondOrderGradients();
+  if (names.length === 0) return { g: new Map(), hg: new Map(), loss: NaN };
+  const weights = weightsOf(net, names);
+  let value = NaN;
+  let constants: tf.Tensor[] = [];
+  const inner = (): tf.Scalar => {
+    const g = net.gradients(loss, x, { ...opts, secondOrder: true, updateStats: false, wrtParams: names });
+    value = g.value;
+    tf.dispose(Object.values(g.taps));
+    // g as constants: fresh tensors from the values, outside the tape (PyTorch's grad_w.data).
+    constants = names.map((n) => {
+      const t = g.params.get(n)!;
+      return tf.keep(tf.tensor(t.dataSync(), t.shape, 'float32'));
+    });
+    return tf.addN(names.map((n, i) => tf.sum(tf.mul(constants[i]!, g.params.get(n)!)))) as tf.Scalar;
+  };
+  try {
+    const res = tf.engine().gradients(inner, weights, undefined, true);
+    res.value.dispose();
+    return {
+      g: new Map(names.map((n, i) => [n, constants[i]!])),
+      hg: new Map(names.map((n, i) => [n, res.grads[i] ?? tf.zerosLike(weights[i]!)])),
+      loss: value,
+    };
+  } catch (e) {
+    tf.dispose(constants);
+    throw e;
+  }
 }
