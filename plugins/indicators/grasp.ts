@@ -21,7 +21,7 @@ export const grasp: Indicator = {
   kind: 'indicator',
   id: 'grasp',
   description: 'sum of -W * (H g) over conv/linear weights, exact Hessian-vector product (GraSP, zero-cost-nas)',
-  needs: { data: true, labels: true, backward: true, batchSize: 64 },
+  needs: { data: true, labels: true, backward: true, secondOrder: true, batchSize: 64 },
   score(ctx) {
     const batch = requireBatch(ctx, 'grasp');
     const net = ctx.net;
