@@ -20,13 +20,10 @@
  *   constant: tf.logSoftmax (softmax saved) and the engine's batchnorm (x-hat saved);
  * - a kernel that saves its OUTPUT for its gradient (Exp, Sigmoid, Tanh, ...) gets the output's traced clone
  *   recorded before itself on the tape, so the second pass never carries what flows through that clone.
- * `taskLossTwice` is the task loss without either (no such op sits in the networks themselves: relu, conv,
- * pools, matMul, add, concat save inputs only; max pooling's saved output has a zero derivative anyway).
- * Batchnorm: the engine's closed-form training batchnorm (layers.ts) saves x-hat computed inside its
- * customGrad, where tfjs records nothing, so a second derivative would treat the batch statistics as
- * constants (silently wrong). With `secondOrder: true` the network uses `batchNormTrainTwice`: the same
- * forward and first-order backward, but the backward recomputes x-hat and 1/std from the saved (traced)
- * input, so the second derivative includes the statistics' dependence on the weights.
+ * `taskLossTwice` is the task loss without either; with `secondOrder: true` (ForwardOptions) the network uses
+ * `batchNormTrainTwice`, whose backward recomputes x-hat and 1/std from its saved (traced) input, so the second
+ * derivative includes the batch statistics' dependence on the weights. No other op of the networks is affected
+ * (relu, conv, pools, matMul, add, concat save inputs only; max pooling's saved output has a zero derivative).
  */
 import { tf } from './tf.js';
 import { MstfError } from '../errors.js';
