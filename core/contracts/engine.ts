@@ -38,6 +38,8 @@ export interface ForwardOptions {
   /** Replace parameter values for this pass (abs for synflow, w +- eps v for finite differences). */
   params?: Map<string, tf.Tensor>;
   hooks?: ForwardHooks;
+  /** Make the pass differentiable twice (batchnorm's backward traced), for exact Hessian-vector products. */
+  secondOrder?: boolean;
 }
 
 export interface ForwardResult {

@@ -9,6 +9,8 @@ export interface IndicatorNeeds {
   data: boolean;
   labels: boolean;
   backward: boolean;
+  /** Differentiates a gradient again (grasp's exact H g): about 5x the memory of one backward pass. */
+  secondOrder?: boolean;
   /** Suggested batch size (the caller's --batch-size wins). */
   batchSize?: number;
   /** Fewest images the indicator can score (default for data indicators: 2, a statistic over one image is not a batch statistic). */

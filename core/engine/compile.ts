@@ -21,6 +21,7 @@ import type {
   ParamInfo,
 } from '../contracts/engine.js';
 import { batchNormEval, batchNormTrain, conv2d, depthwiseConv2d, globalAvgPool, pool2d, type BatchStats } from './layers.js';
+import { batchNormTrainTwice } from './second-order.js';
 
 /** PyTorch defaults. */
 export const BN_EPS = 1e-5;
@@ -209,7 +210,7 @@ class CompiledNetwork implements Network {
             ? (s: BatchStats) =>
                 pending.push({ ...s, node: node.id, momentum: node.momentum ?? BN_MOMENTUM, count: in0.size / c })
             : undefined;
-          return batchNormTrain(in0, gamma, beta, eps, record);
+          return (opts.secondOrder ? batchNormTrainTwice : batchNormTrain)(in0, gamma, beta, eps, record);
         }
         return batchNormEval(
           in0,

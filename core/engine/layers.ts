@@ -99,7 +99,7 @@ export function globalAvgPool(x: tf.Tensor4D): tf.Tensor2D {
 }
 
 /** Per-channel sum of a [N, H, W, C] tensor -> [1, C]: a global avgPool then a tiny sum over N (fast on wasm). */
-function channelSum(x: tf.Tensor4D): tf.Tensor2D {
+export function channelSum(x: tf.Tensor4D): tf.Tensor2D {
   const [, h, w] = x.shape;
   return tf.mul(tf.sum(globalAvgPool(x), 0, true), h * w);
 }

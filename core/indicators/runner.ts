@@ -56,6 +56,8 @@ export function nonFiniteLabel(v: number): string | undefined {
  * batch 32 runs (estimate 1.8 GiB, peak RSS 4.3 GB), batch 53 aborts the module (3.0 GiB).
  */
 export const WASM_BACKPROP_LIMIT_BYTES = 2 * 2 ** 30;
+/** Peak tensor bytes of grasp's second-order pass / grad_norm's backward pass (tf.profile, NB201 cell): 5.0. */
+const SECOND_ORDER_MEMORY_FACTOR = 5;
 
 /** Bytes of every node's float32 output for a batch of n, times 2 for the backward pass. */
 export function backpropBytes(ir: NetworkIR, n: number): number {
@@ -64,10 +66,10 @@ export function backpropBytes(ir: NetworkIR, n: number): number {
   return floats * n * 4 * 2;
 }
 
-function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch): void {
+function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch, secondOrder: boolean): void {
   if (tf.getBackend() !== 'wasm') return;
   const n = batch.shape[0];
-  const bytes = backpropBytes(ir, n);
+  const bytes = backpropBytes(ir, n) * (secondOrder ? SECOND_ORDER_MEMORY_FACTOR : 1);
   if (bytes <= WASM_BACKPROP_LIMIT_BYTES) return;
   const perExample = bytes / n;
   const maxBatch = Math.max(1, Math.floor(WASM_BACKPROP_LIMIT_BYTES / perExample));
@@ -146,7 +148,9 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
           throw new Error(`indicator ${id} reads data but no batch was given`);
         }
         if (req.batch) checkBatchFits([indicator], req.batch);
-        if (indicator.needs.backward && indicator.needs.data && req.batch) checkWasmMemory(id, req.ir, req.batch);
+        if (indicator.needs.backward && indicator.needs.data && req.batch) {
+          checkWasmMemory(id, req.ir, req.batch, indicator.needs.secondOrder ?? false);
+        }
         const value = await indicator.score(ctx, req.optionsById?.[id]);
         if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);
         const label = nonFiniteLabel(value.score);

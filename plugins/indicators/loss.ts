@@ -7,16 +7,21 @@
 import type { tf } from '../../core/engine/tf.js';
 import { batchToTensors } from '../../core/engine/batch.js';
 import { taskLoss } from '../../core/engine/losses.js';
+import { taskLossTwice } from '../../core/engine/second-order.js';
 import type { Batch } from '../../core/contracts/dataset.js';
 import type { ForwardResult, GradientRequest, GradientResult, Network } from '../../core/contracts/engine.js';
 
 export type LossFn = (out: ForwardResult) => tf.Scalar;
 
-/** Run `f` with the batch's images as a tensor and the task loss against its labels; tensors freed after. */
-export function withLabelledBatch<T>(batch: Batch, f: (x: tf.Tensor, loss: LossFn) => T): T {
+/**
+ * Run `f` with the batch's images as a tensor and the task loss against its labels; tensors freed after.
+ * `twice`: the loss is differentiable twice (for exact Hessian-vector products).
+ */
+export function withLabelledBatch<T>(batch: Batch, f: (x: tf.Tensor, loss: LossFn) => T, opts: { twice?: boolean } = {}): T {
   const { x, labels, dispose } = batchToTensors(batch);
+  const lossOf = opts.twice ? taskLossTwice : taskLoss;
   try {
-    return f(x, (out) => taskLoss(batch.task, out.output, labels));
+    return f(x, (out) => lossOf(batch.task, out.output, labels));
   } finally {
     dispose();
   }

@@ -40,4 +40,16 @@ describe('wasm memory guard for backpropagating indicators', () => {
     expect(r.scores.params).toBe(3 * 3 * 3 * 64 + 64 * 2 + 2);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("counts grasp's second-order pass at 5x one backward pass", async () => {
+    // 4 examples: 0.56 GB for one backward pass (under the limit), 2.6 GiB for grasp's double backward.
+    expect(backpropBytes(big, 4)).toBeLessThan(2 * 2 ** 30);
+    const batch = randomBatch(4, [512, 512, 3], 2, 1);
+    const chosen = indicators.filter((i) => i.id === 'grasp');
+    const r = await scoreArchitecture({ ir: big, indicators: chosen, batch, seed: 0 });
+    expect(r.scores.grasp).toBeNull();
+    expect(r.details.grasp!.error).toMatch(
+      /^indicator grasp: backpropagating a batch of 4 through this network needs about 2\.6 GiB, over what the wasm backend's 4 GiB heap allows; use --batch-size 3 or less, or the tensorflow backend$/,
+    );
+  });
 });
