@@ -79,7 +79,9 @@ function unknownToolIsProtocolError(server: McpServer): void {
   const original = handlers.get('tools/call');
   if (!original || !tools) return;
   handlers.set('tools/call', async (req, extra) => {
-    const name = String(req?.params?.name);
+    // No params at all: let the SDK's own validation answer (-32602, kept on one line by the transport).
+    if (req?.params === undefined || req?.params === null) return original(req, extra);
+    const name = String(req.params.name);
     if (!Object.hasOwn(tools, name) || !tools[name]!.enabled) {
       const known = Object.keys(tools).filter((k) => tools[k]!.enabled).sort().join(', ');
       throw new ProtocolError(INVALID_PARAMS, `unknown tool "${name}" (tools: ${known})`);

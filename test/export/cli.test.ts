@@ -126,10 +126,10 @@ describe('mstf arch export of a trained architecture', () => {
     const r = await runCli(['arch', 'export', '--space', 'mstf', '--genotype', GENOTYPE, '--blocks', '1', '--channels', '8', '--format', 'onnx', '--out', file, '--weights', training], { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^Error: --weights .*training: that training trained another network/);
+    expect(r.stderr).toMatch(/^mstf: INVALID_ARGUMENT: --weights .*training: that training trained another network/);
     expect(fs.existsSync(file)).toBe(false);
     const none = await runCli(['arch', 'export', ...ARCH, '--format', 'onnx', '--out', file, '--weights', path.join(cwd, 'nope')], { cwd });
-    expect(none.stderr.trim()).toMatch(/^Error: --weights .*nope: no trained model there/);
+    expect(none.stderr.trim()).toMatch(/^mstf: NOT_FOUND: --weights .*nope: no trained model there/);
   });
 });
 
@@ -182,11 +182,11 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     const hashes = [...new Set(candidates.map((c) => c.hash))];
     const shared = [...'0123456789abcdef'].find((ch) => hashes.filter((h) => h.startsWith(ch)).length > 1)!;
     const cases: [string[], RegExp][] = [
-      [['arch', 'show', '--run', 'no-such-search'], /^Error: search "no-such-search" is not in the run store .*runs\.db \(mstf runs list\)$/],
-      [['arch', 'draw', '--run', searchId, '--member', shared], /^Error: --member [0-9a-f] is ambiguous: \d+ networks of search ".*" match \(.*\); give more characters$/],
-      [['proxies', 'score', '--run', searchId, '--member', 'zz'], /^Error: --member zz: no candidate of search ".*" has a hash starting with it$/],
-      [['arch', 'export', '--run', searchId, '--rank', '99', '--format', 'onnx', '--out', path.join(cwd, 'x.onnx')], /^Error: --rank 99: the Pareto front of search ".*" has members 1\.\.\d+$/],
-      [['proxies', 'score', '--run', searchId, '--seed', '4'], /^Error: --seed cannot be combined with --run/],
+      [['arch', 'show', '--run', 'no-such-search'], /^mstf: [A-Z_]+: search "no-such-search" is not in the run store .*runs\.db \(mstf runs list\)$/],
+      [['arch', 'draw', '--run', searchId, '--member', shared], /^mstf: [A-Z_]+: --member [0-9a-f] is ambiguous: \d+ networks of search ".*" match \(.*\); give more characters$/],
+      [['proxies', 'score', '--run', searchId, '--member', 'zz'], /^mstf: [A-Z_]+: --member zz: no candidate of search ".*" has a hash starting with it$/],
+      [['arch', 'export', '--run', searchId, '--rank', '99', '--format', 'onnx', '--out', path.join(cwd, 'x.onnx')], /^mstf: [A-Z_]+: --rank 99: the Pareto front of search ".*" has members 1\.\.\d+$/],
+      [['proxies', 'score', '--run', searchId, '--seed', '4'], /^mstf: [A-Z_]+: --seed cannot be combined with --run/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli([...args, '--store', store], { cwd })));
     for (const [i, [args, line]] of cases.entries()) {

@@ -81,10 +81,10 @@ describe('mstf train on wasm at batch 128: micro-batches instead of a dead wasm 
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^Error: --micro-batch 128: a step needs about \d+\.\d\d GiB \(estimate\), over the wasm backend's 4 GiB heap \(4\.00 GiB\); use --micro-batch \d+ or less, or auto\n$/,
+      /^mstf: [A-Z_]+: --micro-batch 128: a step needs about \d+\.\d\d GiB \(estimate\), over the wasm backend's 4 GiB heap \(4\.00 GiB\); use --micro-batch \d+ or less, or auto\n$/,
     );
     expect(fs.existsSync(out)).toBe(false);
     const bad = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--micro-batch', 'half'], { cwd, env: WASM });
-    expect(bad.stderr).toBe('Error: --micro-batch must be a positive integer or auto, got "half"\n');
+    expect(bad.stderr).toMatch(/^mstf: [A-Z_]+: --micro-batch must be a positive integer or auto, got "half"\n$/);
   });
 });
