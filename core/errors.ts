@@ -20,6 +20,8 @@ export type MstfErrorCode =
   | 'STORE'
   | 'NOT_FOUND'
   | 'CANCELLED'
+  | 'WORKER_REFUSED'
+  | 'EXECUTOR_UNAVAILABLE'
   | 'INTERNAL';
 
 export class MstfError extends Error {

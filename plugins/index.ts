@@ -3,6 +3,7 @@ import datasetCbisDdsm from './dataset-cbis-ddsm/index.js';
 import datasetMedmnist from './dataset-medmnist/index.js';
 import engineTfjs from './engine-tfjs/index.js';
 import executorLocal from './executor-local/index.js';
+import executorPool from './executor-pool/index.js';
 import indicators from './indicators/index.js';
 import objectives from './objectives/index.js';
 import optimizerNsga2 from './optimizer-nsga2/index.js';
@@ -19,6 +20,7 @@ export const builtinPlugins: PluginManifest<any>[] = [
   datasetMedmnist,
   engineTfjs,
   executorLocal,
+  executorPool,
   indicators,
   objectives,
   optimizerNsga2,
