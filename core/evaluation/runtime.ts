@@ -22,8 +22,11 @@ export class EvaluationRuntime {
 
   constructor(
     private readonly builtins: PluginManifest<any>[],
-    /** This worker's own data directory and backend (flags of `mstf worker`; defaults otherwise). */
-    private readonly local: { dataDir?: string; backend?: string; host?: string } = {},
+    /**
+     * `boot`: boot this kernel instead of the spec's (an `mstf worker` uses its own mstf.config.json and
+     * --plugin, and must end with the coordinator's plugin set). `host`: named in refusals.
+     */
+    private readonly local: { boot?: EvaluationSpec['boot']; host?: string } = {},
   ) {}
 
   /** Why this runtime cannot serve the spec (one line), or null. */
@@ -49,14 +52,15 @@ export class EvaluationRuntime {
   }
 
   private kernel(spec: EvaluationSpec): Promise<Kernel> {
-    const key = JSON.stringify(spec.boot);
+    const boot = this.local.boot ?? spec.boot;
+    const key = JSON.stringify(boot);
     let k = this.kernels.get(key);
     if (!k) {
       k = bootKernel({
-        settings: resolveSettings({ cwd: spec.boot.cwd, ...(this.local.dataDir ? { dataDir: this.local.dataDir } : {}) }),
+        settings: resolveSettings({ cwd: boot.cwd, ...(boot.dataDir ? { dataDir: boot.dataDir } : {}) }),
         builtins: this.builtins,
-        extraPlugins: spec.boot.extraPlugins,
-        config: spec.boot.config,
+        extraPlugins: boot.extraPlugins,
+        config: boot.config,
       });
       k.catch(() => this.kernels.delete(key));
       this.kernels.set(key, k);
@@ -71,7 +75,7 @@ export class EvaluationRuntime {
       c = (async () => {
         const refused = await this.refusal(spec);
         if (refused) throw new MstfError('WORKER_REFUSED', refused);
-        this.backend ??= ensureBackend(this.local.backend ?? spec.boot.backend);
+        this.backend ??= ensureBackend((this.local.boot ?? spec.boot).backend);
         await this.backend;
         const kernel = await this.kernel(spec);
         // The coordinator's data directory when this machine has it, else this worker's own.

@@ -34,7 +34,7 @@ export interface EvaluationSpec {
   /** Plugins the coordinator booted (name and version); a worker must have exactly this set. */
   plugins: { name: string; version: string }[];
   /** How to boot the same kernel: working directory, mstf.config.json contents, --plugin values. */
-  boot: { cwd: string; config: MstfConfig; extraPlugins: string[]; backend?: string };
+  boot: { cwd: string; config: MstfConfig; extraPlugins: string[]; backend?: string; dataDir?: string };
   space: { id: string; options: Record<string, unknown> };
   inputShape: FeatureShape;
   classes: number;

@@ -203,6 +203,7 @@ export function evaluationSpec(
       cwd: settings.cwd,
       config: boot.config,
       extraPlugins: boot.extraPlugins,
+      dataDir: settings.dataDir,
       ...(settings.backend ? { backend: settings.backend } : {}),
     },
     space: { id: setup.config.space, options: setup.spaceOptions },
