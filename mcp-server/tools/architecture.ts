@@ -1,11 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeArchitecture } from '../../core/arch/describe.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { scoreArchitecture } from '../../core/indicators/runner.js';
+import { MstfError } from '../../core/errors.js';
+import { defaultWorkers, EvaluationPool } from '../../plugins/executor-pool/index.js';
 import { resolveSearchConfig, SearchConfigSchema } from '../../core/search/config.js';
-import { initSeed } from '../../core/search/seeds.js';
-import { loadSearchBatch, resolveSetup } from '../../core/search/setup.js';
+import { evaluationSpec, resolveSetup } from '../../core/search/setup.js';
 import type { FeatureShape } from '../../core/ir/types.js';
 import type { McpContext } from '../context.js';
 import { guarded, ok } from '../result.js';
@@ -30,6 +29,13 @@ const ScoreInput = SearchConfigSchema.pick({
 }).extend({ genotype });
 
 const shapeNumbers = z.array(z.number());
+
+/** Threads that score architectures for this server; they end after a minute without work. */
+let pool: EvaluationPool | undefined;
+function scoringPool(): EvaluationPool {
+  pool ??= new EvaluationPool(defaultWorkers(), { idleTimeoutMs: 60_000 });
+  return pool;
+}
 
 /** describe_architecture and score_architecture: one genotype, no search. */
 export function registerArchitectureTools(server: McpServer, ctx: McpContext): void {
@@ -143,17 +149,14 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             Object.entries({ channels: config.channels, blocks: config.blocks }).filter(([, v]) => v !== undefined),
           ),
         });
-        await ensureBackend(ctx.settings.backend);
-        const batch = await loadSearchBatch(ctx.kernel, setup);
+        // The network is built and scored in a pool thread (the batch is drawn there too), so this server keeps
+        // answering other calls meanwhile.
+        const spec = evaluationSpec(setup, ctx.kernel, 'dataset');
+        spec.scores = config.indicators.map((id) => ({ id, options: setup.indicatorOptions[id] ?? ctx.kernel.optionsOf('indicator', id) }));
         const token = extra._meta?.progressToken;
-        const indicators = config.indicators.map((id) => setup.indicators[id] ?? ctx.kernel.registry('indicator').get(id));
         const progress: Promise<void>[] = [];
-        const { scores, details } = await scoreArchitecture({
-          ir: setup.space.decode(genes),
-          indicators,
-          optionsById: setup.indicatorOptions,
-          ...(batch ? { batch } : {}),
-          seed: initSeed(config.seed, hash),
+        const row = await scoringPool().evaluate(spec, setup.space.format(genes), {
+          signal: extra.signal,
           onProgress: ({ indicator, index, total }) => {
             if (token === undefined) return;
             progress.push(
@@ -164,6 +167,9 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             );
           },
         });
+        // Nothing was scored: the network could not be built.
+        if (row.error && Object.keys(row.details).length === 0) throw new MstfError('INVALID_GENOTYPE', row.error);
+        const { scores, details } = row;
         // No final "done" notification: it would reach the client right before the result, and the SDK client
         // may drop a progress notification it handles after the response. The result itself says done.
         await Promise.all(progress);

@@ -51,6 +51,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     if (why) throw new UnrecoverableError(why);
     // Evaluate with this machine's kernel boot (plugins, data directory, backend).
     const spec: EvaluationSpec = { ...job.data.spec, boot: opts.boot };
+    opts.log(`${job.queueName}: evaluating candidate ${job.data.index} (job ${job.id})`);
     const row = await pool.evaluate(spec, job.data.genotype);
     return { row: toWire(row), worker: info };
   };

@@ -60,15 +60,24 @@ export class EvaluationPool {
     const task: PoolTask = { spec, genotype };
     const transferList = [];
     let channel: MessageChannel | undefined;
+    let drained: Promise<void> = Promise.resolve();
     if (opts.onProgress) {
+      const onProgress = opts.onProgress;
       channel = new MessageChannel();
-      channel.port1.on('message', opts.onProgress);
+      const port = channel.port1;
+      drained = new Promise((resolve) => {
+        port.on('message', (m: { done?: boolean; indicator: string; index: number; total: number }) => {
+          if (m.done) resolve();
+          else onProgress(m);
+        });
+      });
       task.progress = channel.port2;
       transferList.push(channel.port2);
     }
     let reply: PoolReply;
     try {
       reply = (await this.pool.run(task, { ...(opts.signal ? { signal: opts.signal } : {}), transferList: transferList as never })) as PoolReply;
+      await drained;
     } catch (e) {
       if (opts.signal?.aborted) throw new MstfError('CANCELLED', 'cancelled', { cause: opts.signal.reason });
       throw new MstfError('INTERNAL', `pool worker died: ${(e as Error).message}`);

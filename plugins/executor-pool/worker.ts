@@ -26,6 +26,8 @@ export default async function evaluateTask(task: PoolTask): Promise<PoolReply> {
   } catch (e) {
     return { error: { code: isMstfError(e) ? e.code : 'INTERNAL', message: oneLine(e) } };
   } finally {
+    // The reply travels on another port: this last message tells the caller every progress message is in.
+    task.progress?.postMessage({ done: true });
     task.progress?.close();
   }
 }
