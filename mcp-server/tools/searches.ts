@@ -71,11 +71,17 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'in a detached background process that writes to the run store and outlives this connection. Returns ' +
         '{searchId, status} at once; follow it with get_search_status or subscribe to mstf://searches/{id}. ' +
         'preset "cpu" (default) takes minutes on a laptop; "paper" is the paper budget (population 40, 30 generations, C0 128).',
-      inputSchema: SearchConfigSchema,
+      inputSchema: SearchConfigSchema.extend({
+        workers: z.number().int().min(1).optional().describe('executor pool: worker threads (default: available cores)'),
+        redis: z.string().min(1).optional().describe('executor bullmq: Redis URL redis://HOST:PORT where `mstf worker` processes take the jobs'),
+      }),
       outputSchema: { searchId: z.string(), status, pid: z.number(), logFile: z.string() },
     },
-    async (config) =>
+    async ({ workers, redis, ...config }) =>
       guarded(() => {
+        if (redis !== undefined && config.executor !== 'bullmq') throw new Error('redis: give executor "bullmq" too');
+        if (config.executor === 'bullmq' && redis === undefined) throw new Error('executor "bullmq" needs redis (redis://HOST:PORT)');
+        const executorFlags = [...(workers !== undefined ? ['--workers', String(workers)] : []), ...(redis !== undefined ? ['--redis', redis] : [])];
         const input: Record<string, unknown> = { ...config };
         if (typeof input.dataDir === 'string') input.dataDir = ctx.guard.resolve('dataDir', input.dataDir);
         const dataDir = (input.dataDir as string | undefined) ?? ctx.settings.dataDir;
@@ -83,7 +89,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         const id = service.create(input);
         const logFile = logFileOf(ctx, id);
         const child = spawnMstf(
-          ['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...withDataDir(ctx.childFlags, dataDir)],
+          ['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...executorFlags, ...withDataDir(ctx.childFlags, dataDir)],
           { cwd: ctx.settings.cwd, logFile },
         );
         ctx.processes.set(id, child);

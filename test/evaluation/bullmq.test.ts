@@ -18,7 +18,7 @@ const workers: MstfProcess[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   const dir = workspace();
-  const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], { cwd: dir, env: ENV });
+  const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
   expect(r.code, r.stderr).toBe(0);
   reference = await outcome(dir, lastJson(r.stdout).searchId);
   expect(reference.candidates).toHaveLength(10);
@@ -45,7 +45,7 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
     const [a, b] = await twoWorkers(dir);
     const odd = await startWorker(redis.url, dir, ['--plugin', path.join(repoRoot, 'test', 'fixtures', 'example-plugin')]);
     workers.push(odd);
-    const r = await runCli(['search', ...FLAGS, ...bullmq(), '--json'], { cwd: dir, env: ENV });
+    const r = await runCli(['search', ...FLAGS, ...bullmq(), '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
     expect(r.code, r.stderr).toBe(0);
     const id = lastJson(r.stdout).searchId as string;
     expect(await outcome(dir, id)).toEqual(reference);
@@ -100,7 +100,7 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
       }
     }
     expect((await search.exited).signal).toBe('SIGKILL');
-    const resumed = await runCli(['runs', 'resume', id, ...bullmq(), '--json'], { cwd: dir, env: ENV });
+    const resumed = await runCli(['runs', 'resume', id, ...bullmq(), '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout).status).toBe('completed');
     expect(await outcome(dir, id)).toEqual(reference);
@@ -111,7 +111,7 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
     const dir = workspace();
     const search = startMstf(['search', ...FLAGS, ...bullmq(), '--json'], dir);
     await search.waitForLine(/no worker is connected yet/);
-    const id = (await runCli(['runs', 'list', '--json'], { cwd: dir, env: ENV })).stdout;
+    const id = (await runCli(['runs', 'list', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 })).stdout;
     const searchId = JSON.parse(id)[0].id as string;
     const queue = new Queue(queueName(searchId), { connection: redisOptions(redis.url) });
     try {
@@ -127,7 +127,7 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
     } finally {
       await queue.close();
     }
-    const shown = await runCli(['runs', 'show', searchId, '--json'], { cwd: dir, env: ENV });
+    const shown = await runCli(['runs', 'show', searchId, '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
     expect(JSON.parse(shown.stdout).status).toBe('cancelled');
   });
 });
