@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../helpers/cli.js';
+import { RunStore } from '../../core/store/run-store.js';
 import { queueName, redisOptions } from '../../plugins/executor-bullmq/redis.js';
 import { startRedis, type RedisServer } from './redis.js';
 import { ENV, FLAGS, lastJson, outcome, removeWorkspaces, startMstf, startWorker, stop, workspace, type MstfProcess } from './searches.js';
@@ -111,8 +112,9 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
     const dir = workspace();
     const search = startMstf(['search', ...FLAGS, ...bullmq(), '--json'], dir);
     await search.waitForLine(/no worker is connected yet/);
-    const id = (await runCli(['runs', 'list', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 })).stdout;
-    const searchId = JSON.parse(id)[0].id as string;
+    const store = RunStore.open(path.join(dir, '.mstf', 'mstf.db'));
+    const searchId = store.listSearches()[0]!.id;
+    store.close();
     const queue = new Queue(queueName(searchId), { connection: redisOptions(redis.url) });
     try {
       // The 4 candidates of generation 0 are queued.
@@ -128,6 +130,7 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
       await queue.close();
     }
     const shown = await runCli(['runs', 'show', searchId, '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
+    expect(shown.code, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout).status).toBe('cancelled');
   });
 });
