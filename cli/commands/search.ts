@@ -90,7 +90,16 @@ export default class Search extends MstfCommand<typeof Search> {
     } finally {
       service.close();
     }
+    exitIfCancelled();
   }
+}
+
+/**
+ * A cancelled search is stored and closed; worker threads may still be inside a candidate that was dropped
+ * (a wasm kernel call is not interruptible and would hold the process for its duration), so exit now.
+ */
+export function exitIfCancelled(): void {
+  if (process.exitCode === 130) process.exit(130);
 }
 
 /**

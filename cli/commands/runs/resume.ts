@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { MstfCommand } from '../../base.js';
 import { SearchService } from '../../../core/search/service.js';
-import { executorFlags, executorRun, runSearchInForeground } from '../search.js';
+import { executorFlags, executorRun, exitIfCancelled, runSearchInForeground } from '../search.js';
 
 export default class RunsResume extends MstfCommand<typeof RunsResume> {
   static override description =
@@ -21,5 +21,6 @@ export default class RunsResume extends MstfCommand<typeof RunsResume> {
     } finally {
       service.close();
     }
+    exitIfCancelled();
   }
 }
