@@ -160,6 +160,7 @@ export class SearchService {
     const record = store.requireSearch(id);
     if (record.status === 'completed') return this.summary(id);
     const setup = resolveSetup(this.kernel, record.config);
+    const executor = opts.executor?.id ? this.kernel.registry('executor').get(opts.executor.id) : setup.executor;
     store.claimSearch(id, process.pid, (s) => isSearchAlive(s));
 
     const controller = new AbortController();
@@ -179,7 +180,6 @@ export class SearchService {
 
     let session: ExecutorSession | undefined;
     try {
-      const executor = opts.executor?.id ? this.kernel.registry('executor').get(opts.executor.id) : setup.executor;
       let batch: Batch | 'dataset' | undefined = 'dataset';
       if (executor.batchAs === 'arrays') {
         // Reading the split and drawing the batch: once per search, before any candidate.
