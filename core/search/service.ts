@@ -8,7 +8,6 @@ import type { ExtensionKind } from '../contracts/extension.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { Evaluated } from '../contracts/optimizer.js';
 import type { RawScores } from '../contracts/objective.js';
-import { ensureBackend } from '../engine/backend.js';
 import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
 import { RunStore } from '../store/run-store.js';
 import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
@@ -183,7 +182,6 @@ export class SearchService {
       let batch: Batch | 'dataset' | undefined = 'dataset';
       if (executor.batchAs === 'arrays') {
         // Reading the split and drawing the batch: once per search, before any candidate.
-        if (executor.id === 'local') await ensureBackend(this.settings.backend);
         batch = await loadSearchBatch(this.kernel, setup);
       }
       session = await executor.open(evaluationSpec(setup, this.kernel, batch), {

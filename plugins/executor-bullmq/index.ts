@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { definePlugin } from '../../core/kernel/plugin.js';
 import { MstfError } from '../../core/errors.js';
@@ -95,6 +96,7 @@ export const bullmqExecutor: Executor = {
           })),
         );
         const rows: CandidateEvaluation[] = new Array(requests.length);
+        if (opts.signal) setMaxListeners(requests.length + 10, opts.signal); // one listener per job waited on
         await Promise.all(
           jobs.map(async (job, k) => {
             const row = await resultOf(job, opts.signal);

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { definePlugin } from '../../core/kernel/plugin.js';
+import { ensureBackend } from '../../core/engine/backend.js';
 import { MstfError } from '../../core/errors.js';
 import type { Executor } from '../../core/contracts/executor.js';
 import { contextFromSpec, evaluateGenotype } from '../../core/evaluation/context.js';
@@ -17,6 +18,8 @@ export const localExecutor: Executor = {
   batchAs: 'arrays',
   description: 'in-process, sequential, abortable between candidates',
   async open(spec, { kernel }) {
+    // This thread's tensor backend, chosen as the workers choose theirs (the numbers depend on it).
+    await ensureBackend(spec.boot.backend);
     const ctx = await contextFromSpec(kernel, spec, kernel.settings.dataDir);
     return {
       async evaluate(requests, opts) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -114,6 +115,7 @@ export const poolExecutor: Executor<z.infer<typeof PoolOptionsSchema>> = {
       async evaluate(requests, opts) {
         const rows: CandidateEvaluation[] = new Array(requests.length);
         const inner = new AbortController();
+        setMaxListeners(requests.length + 10, inner.signal); // one listener per task in flight
         const onAbort = () => inner.abort(opts.signal?.reason);
         opts.signal?.addEventListener('abort', onAbort, { once: true });
         if (opts.signal?.aborted) onAbort();
