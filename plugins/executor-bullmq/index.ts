@@ -50,6 +50,9 @@ export const bullmqExecutor: Executor = {
     const queue = new Queue<EvaluationJob, EvaluationJobResult>(name, { connection });
     const events = new QueueEvents(name, { connection });
     await events.waitUntilReady();
+    // Every job waited on adds a listener; a generation has as many jobs as offspring.
+    events.setMaxListeners(0);
+    queue.setMaxListeners(0);
     // Workers watch this hash to find the queue, and check the spec's version and plugins before taking jobs.
     await client.hset(SEARCHES_KEY, searchId, JSON.stringify(spec));
     const seen = new Set<string>();
