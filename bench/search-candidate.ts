@@ -7,8 +7,8 @@ import 'reflect-metadata';
 import { bootKernel, resolveSettings } from '../core/kernel/index.js';
 import { ensureBackend } from '../core/engine/backend.js';
 import { resolveSearchConfig } from '../core/search/config.js';
-import { loadSearchBatch, resolveSetup } from '../core/search/setup.js';
-import { evaluateCandidate } from '../core/search/evaluate.js';
+import { evaluationSpec, loadSearchBatch, resolveSetup } from '../core/search/setup.js';
+import { contextFromSpec, evaluateGenotype } from '../core/evaluation/context.js';
 import { Rng } from '../core/util/rng.js';
 import { builtinPlugins } from '../plugins/index.js';
 
@@ -19,11 +19,12 @@ const backend = await ensureBackend(kernel.settings.backend);
 const config = resolveSearchConfig({ preset });
 const setup = resolveSetup(kernel, config);
 const batch = await loadSearchBatch(kernel, setup);
+const ctx = await contextFromSpec(kernel, evaluationSpec(setup, kernel, batch), kernel.settings.dataDir);
 const rng = new Rng(1);
 const times: number[] = [];
 const perIndicator: Record<string, number[]> = {};
 for (let i = 0; i < n; i++) {
-  const ev = await evaluateCandidate(setup, batch, setup.space.sample(rng));
+  const ev = await evaluateGenotype(ctx, setup.space.format(setup.space.sample(rng)));
   times.push(ev.ms);
   for (const [id, d] of Object.entries(ev.details)) (perIndicator[id] ??= []).push((d as { ms: number }).ms);
 }

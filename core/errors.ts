@@ -22,6 +22,8 @@ export type MstfErrorCode =
   | 'CANCELLED'
   | 'LIMIT'
   | 'SEARCH_FAILED'
+  | 'WORKER_REFUSED'
+  | 'EXECUTOR_UNAVAILABLE'
   | 'INTERNAL';
 
 export class MstfError extends Error {

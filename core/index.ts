@@ -24,6 +24,7 @@ export * as arch from './arch/index.js';
 export * as indicators from './indicators/index.js';
 export * as pareto from './pareto/index.js';
 export * as training from './training/index.js';
+export * as evaluation from './evaluation/index.js';
 export * as models from './models/index.js';
 export * as stats from './util/stats.js';
 export * as linalg from './util/linalg.js';

@@ -2,7 +2,9 @@ import type { PluginManifest } from '../core/kernel/plugin.js';
 import datasetCbisDdsm from './dataset-cbis-ddsm/index.js';
 import datasetMedmnist from './dataset-medmnist/index.js';
 import engineTfjs from './engine-tfjs/index.js';
+import executorBullmq from './executor-bullmq/index.js';
 import executorLocal from './executor-local/index.js';
+import executorPool from './executor-pool/index.js';
 import indicators from './indicators/index.js';
 import objectives from './objectives/index.js';
 import optimizerNsga2 from './optimizer-nsga2/index.js';
@@ -18,7 +20,9 @@ export const builtinPlugins: PluginManifest<any>[] = [
   datasetCbisDdsm,
   datasetMedmnist,
   engineTfjs,
+  executorBullmq,
   executorLocal,
+  executorPool,
   indicators,
   objectives,
   optimizerNsga2,

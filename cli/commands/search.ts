@@ -1,10 +1,30 @@
 import { Flags } from '@oclif/core';
 import { MstfCommand } from '../base.js';
-import { oneLine } from '../../core/errors.js';
+import { MstfError, oneLine } from '../../core/errors.js';
 import { PRESETS } from '../../core/search/config.js';
-import { SearchService } from '../../core/search/service.js';
+import { SearchService, type RunOptions } from '../../core/search/service.js';
 import type { SearchEvent, SearchSummary } from '../../core/search/events.js';
 import { ProgressTracker, formatDuration, formatResult } from '../../core/search/render.js';
+
+/** --executor, --workers, --redis: where candidates are evaluated (the results do not depend on it). */
+export const executorFlags = {
+  executor: Flags.string({
+    description: 'where candidates are evaluated: pool (worker threads, default), local (this thread, one at a time), bullmq (mstf worker processes via Redis)',
+    default: 'pool',
+  }),
+  workers: Flags.integer({ description: 'pool: worker threads (default: available cores; 1 = one at a time)', min: 1 }),
+  redis: Flags.string({ description: 'bullmq: Redis URL, e.g. redis://127.0.0.1:6379 (start `mstf worker --redis <url>` on each machine)' }),
+};
+
+export function executorRun(f: { executor?: string; workers?: number; redis?: string }): RunOptions['executor'] {
+  if (f.redis !== undefined && f.executor !== 'bullmq') throw new MstfError('INVALID_ARGUMENT', '--redis is for --executor bullmq');
+  if (f.executor === 'bullmq' && f.redis === undefined) throw new MstfError('INVALID_ARGUMENT', '--executor bullmq needs --redis redis://HOST:PORT');
+  return {
+    ...(f.executor !== undefined ? { id: f.executor } : {}),
+    ...(f.workers !== undefined ? { workers: f.workers } : {}),
+    ...(f.redis !== undefined ? { redis: f.redis } : {}),
+  };
+}
 
 export default class Search extends MstfCommand<typeof Search> {
   static override description =
@@ -21,7 +41,7 @@ export default class Search extends MstfCommand<typeof Search> {
     indicators: Flags.string({ description: 'comma-separated indicator ids (p1,p2 of Eq. 5)', default: 'jacob_cov,synflow' }),
     objective: Flags.string({ description: 'objective builder id', default: 'mstf-eq5' }),
     optimizer: Flags.string({ description: 'optimizer id', default: 'nsga2' }),
-    executor: Flags.string({ description: 'executor id', default: 'local' }),
+    ...executorFlags,
     population: Flags.integer({ description: `population size (cpu ${PRESETS.cpu.population}, paper ${PRESETS.paper.population})`, min: 1 }),
     offspring: Flags.integer({ description: `offspring per generation (cpu ${PRESETS.cpu.offspring}, paper ${PRESETS.paper.offspring})`, min: 1 }),
     generations: Flags.integer({
@@ -45,6 +65,7 @@ export default class Search extends MstfCommand<typeof Search> {
 
   async run(): Promise<void> {
     const f = this.flags;
+    const executor = executorRun(f);
     const service = SearchService.fromKernel(await this.kernel());
     try {
       const id = service.create({
@@ -65,11 +86,20 @@ export default class Search extends MstfCommand<typeof Search> {
         ...(f.size !== undefined ? { size: f.size } : {}),
         ...(this.flags['data-dir'] !== undefined ? { dataDir: this.settings.dataDir } : {}),
       });
-      await runSearchInForeground(service, id, f.json, (s) => this.log(s));
+      await runSearchInForeground(service, id, f.json, (s) => this.log(s), executor);
     } finally {
       service.close();
     }
+    exitIfCancelled();
   }
+}
+
+/**
+ * A cancelled search is stored and closed; worker threads may still be inside a candidate that was dropped
+ * (a wasm kernel call is not interruptible and would hold the process for its duration), so exit now.
+ */
+export function exitIfCancelled(): void {
+  if (process.exitCode === 130) process.exit(130);
 }
 
 /**
@@ -82,6 +112,7 @@ export async function runSearchInForeground(
   id: string,
   json: boolean,
   log: (line: string) => void,
+  executor?: RunOptions['executor'],
 ): Promise<SearchSummary> {
   const record = service.store.requireSearch(id);
   const tracker = new ProgressTracker(record, record.config.indicators);
@@ -91,7 +122,7 @@ export async function runSearchInForeground(
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
-    process.stderr.write(`${tty ? '\n' : ''}${sig}: stopping after the current candidate (again to quit now)\n`);
+    process.stderr.write(`${tty ? '\n' : ''}${sig}: stopping; candidates in flight are dropped, \`mstf runs resume ${id}\` continues (again to quit now)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -119,7 +150,12 @@ export async function runSearchInForeground(
     }
   };
   try {
-    const summary = await service.run(id, { signal: controller.signal, onEvent });
+    const summary = await service.run(id, {
+      signal: controller.signal,
+      onEvent,
+      ...(executor ? { executor } : {}),
+      log: (line) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${line}\n`),
+    });
     if (json) {
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {

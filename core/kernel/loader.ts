@@ -8,7 +8,7 @@ import { MstfError, messageOf } from '../errors.js';
 import { EXTENSION_KINDS, type ExtensionKind } from '../contracts/extension.js';
 import { KERNEL_API_VERSION, type PluginManifest } from './plugin.js';
 import { ExtensionRegistry } from './registry.js';
-import { SettingsToken, Tokens, type ExtensionTypes } from './tokens.js';
+import { BootToken, SettingsToken, Tokens, type ExtensionTypes } from './tokens.js';
 import type { Settings } from './settings.js';
 
 /** mstf.config.json in the working directory. */
@@ -35,9 +35,18 @@ export interface Kernel {
   container: DependencyContainer;
   settings: Settings;
   plugins: LoadedPlugin[];
+  /** What it was booted from, so another process or thread can boot the same kernel (evaluation workers). */
+  boot: BootInfo;
   registry<K extends ExtensionKind>(kind: K): ExtensionRegistry<K>;
   /** The options an extension was booted with (validated; defaults applied). */
   optionsOf(kind: ExtensionKind, id: string): unknown;
+}
+
+/** The plugins a kernel loaded and the inputs that chose them. */
+export interface BootInfo {
+  plugins: LoadedPlugin[];
+  config: MstfConfig;
+  extraPlugins: string[];
 }
 
 export interface BootOptions {
@@ -269,11 +278,14 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
     if (!seenPlugins.has(name)) throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: pluginConfig: no plugin "${name}" is loaded`);
   }
   for (const reg of registries.values()) reg.freeze();
+  const boot: BootInfo = { plugins: loaded, config, extraPlugins: [...(opts.extraPlugins ?? [])] };
+  container.registerInstance(BootToken, boot);
 
   return {
     container,
     settings,
     plugins: loaded,
+    boot,
     registry: <K extends ExtensionKind>(kind: K) => registries.get(kind)! as ExtensionRegistry<K>,
     optionsOf: (kind, id) => registries.get(kind)!.entry(id).options,
   };

@@ -33,3 +33,6 @@ export const Tokens = {
 
 /** Kernel-wide settings (working directory, data dir, store path, backend choice). */
 export const SettingsToken = Symbol.for('mstf.settings') as InjectionToken<import('./settings.js').Settings>;
+
+/** The plugins the kernel loaded and what it was booted from (core/kernel/loader.ts BootInfo). */
+export const BootToken = Symbol.for('mstf.boot') as InjectionToken<import('./loader.js').BootInfo>;

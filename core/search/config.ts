@@ -33,7 +33,7 @@ export const SearchConfigSchema = z.strictObject({
     .describe('training-free indicators p1, p2 (Eq. 5)'),
   objective: z.string().min(1).default('mstf-eq5').describe('objective builder id'),
   optimizer: z.string().min(1).default('nsga2').describe('optimizer id'),
-  executor: z.string().min(1).default('local').describe('executor id'),
+  executor: z.string().min(1).default('pool').describe('executor id: local, pool (worker threads) or bullmq (Redis workers)'),
   population: positiveInt('population', 10_000).optional().describe('population size (preset default)'),
   offspring: positiveInt('offspring', 10_000).optional().describe('offspring per generation (preset default)'),
   generations: positiveInt('generations', 10_000)

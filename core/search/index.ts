@@ -2,5 +2,4 @@ export * from './config.js';
 export * from './events.js';
 export * from './seeds.js';
 export * from './setup.js';
-export * from './evaluate.js';
 export * from './service.js';

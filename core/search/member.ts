@@ -10,7 +10,7 @@ import { RunStore } from '../store/run-store.js';
 import type { CandidateRecord, SearchRecord } from '../store/types.js';
 import type { ArchRequest } from '../arch/describe.js';
 import { ensureBackend } from '../engine/backend.js';
-import { evaluateCandidate } from './evaluate.js';
+import { evaluateGenotype } from '../evaluation/context.js';
 import { archRequest, loadSearchBatch, resolveSetup, type SearchKernel } from './setup.js';
 
 export interface MemberSelector {
@@ -120,7 +120,15 @@ export async function rescoreMember(kernel: SearchKernel, m: SearchMember): Prom
   const setup = resolveSetup(kernel, m.search.config);
   await ensureBackend(kernel.settings.backend);
   const batch = await loadSearchBatch(kernel, setup);
-  const ev = await evaluateCandidate(setup, batch, setup.space.parse(m.candidate.genotype));
+  const ctx = {
+    space: setup.space,
+    scoreIds: setup.scoreIds,
+    indicators: setup.indicators,
+    optionsById: setup.indicatorOptions,
+    ...(batch ? { batch } : {}),
+    seed: setup.config.seed,
+  };
+  const ev = await evaluateGenotype(ctx, setup.space.format(setup.space.parse(m.candidate.genotype)));
   if (ev.hash !== m.candidate.hash) {
     throw new MstfError('INTERNAL', `genotype ${m.candidate.genotype} hashes to ${ev.hash} now, ${m.candidate.hash} in the store: the space changed`);
   }

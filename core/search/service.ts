@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { MstfError, isMstfError, oneLine } from '../errors.js';
-import { SettingsToken, Tokens } from '../kernel/tokens.js';
+import { BootToken, SettingsToken, Tokens } from '../kernel/tokens.js';
 import type { Kernel } from '../kernel/loader.js';
 import type { ExtensionRegistry } from '../kernel/registry.js';
 import type { Settings } from '../kernel/settings.js';
@@ -8,14 +8,12 @@ import type { ExtensionKind } from '../contracts/extension.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { Evaluated } from '../contracts/optimizer.js';
 import type { RawScores } from '../contracts/objective.js';
-import { ensureBackend } from '../engine/backend.js';
 import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
 import { RunStore } from '../store/run-store.js';
 import { noFeasibleCandidate } from '../store/outcome.js';
 import { checkBatchFits } from '../indicators/runner.js';
 import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
 import { resolveSearchConfig } from './config.js';
-import { evaluateCandidate } from './evaluate.js';
 import type {
   CandidateEvent,
   ParetoMember,
@@ -25,7 +23,11 @@ import type {
   SearchSummary,
 } from './events.js';
 import { deriveSeed } from './seeds.js';
-import { archRequest, loadSearchBatch, makeProblem, resolveSetup, type SearchKernel, type SearchSetup } from './setup.js';
+import { archRequest, evaluationSpec, loadSearchBatch, makeProblem, resolveSetup, type SearchKernel, type SearchSetup } from './setup.js';
+import type { ExecutorSession } from '../contracts/executor.js';
+import type { Genotype } from '../contracts/search-space.js';
+import type { EvaluationRequest } from '../evaluation/spec.js';
+import type { BootInfo } from '../kernel/loader.js';
 import type { ArchRequest } from '../arch/describe.js';
 import { finiteOrNull } from '../util/values.js';
 
@@ -39,6 +41,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** onCandidateEvaluated / onGenerationEnd / done. */
   onEvent?: (event: SearchEvent) => void;
+  /** Executor for this run (default: the search config's) and its settings; the results do not depend on them. */
+  executor?: { id?: string; workers?: number; redis?: string };
+  /** One-line diagnostics of the executor (workers joining, refusals). */
+  log?: (line: string) => void;
 }
 
 /** Whether a process with this pid exists on this machine. */
@@ -100,6 +106,7 @@ export class SearchService {
     @inject(Tokens.optimizer) optimizers: ExtensionRegistry<'optimizer'>,
     @inject(Tokens.dataset) datasets: ExtensionRegistry<'dataset'>,
     @inject(Tokens.executor) executors: ExtensionRegistry<'executor'>,
+    @inject(BootToken) boot: BootInfo,
   ) {
     const registries: Partial<Record<ExtensionKind, ExtensionRegistry<any>>> = {
       searchSpace: spaces,
@@ -114,7 +121,7 @@ export class SearchService {
       if (!r) throw new MstfError('INTERNAL', `search service: no ${kind} registry`);
       return r as ExtensionRegistry<K>;
     };
-    this.kernel = { settings, registry, optionsOf: (kind, id) => registry(kind).entry(id).options };
+    this.kernel = { settings, registry, optionsOf: (kind, id) => registry(kind).entry(id).options, plugins: boot.plugins, boot };
   }
 
   static fromKernel(kernel: Kernel): SearchService {
@@ -154,6 +161,7 @@ export class SearchService {
     const record = store.requireSearch(id);
     if (record.status === 'completed') return this.summary(id);
     const setup = resolveSetup(this.kernel, record.config);
+    const executor = opts.executor?.id ? this.kernel.registry('executor').get(opts.executor.id) : setup.executor;
     store.claimSearch(id, process.pid, (s) => isSearchAlive(s));
 
     const controller = new AbortController();
@@ -171,16 +179,29 @@ export class SearchService {
     heartbeat.unref();
     const emit = (e: SearchEvent) => opts.onEvent?.(e);
 
+    let session: ExecutorSession | undefined;
     try {
-      await ensureBackend(this.settings.backend);
-      const batch = await loadSearchBatch(this.kernel, setup);
-      checkBatchFits(Object.values(setup.indicators), batch);
-      await this.loop(id, setup, batch, controller, emit);
+      let batch: Batch | 'dataset' | undefined = 'dataset';
+      if (executor.batchAs === 'arrays') {
+        // Reading the split and drawing the batch: once per search, before any candidate.
+        batch = await loadSearchBatch(this.kernel, setup);
+        checkBatchFits(Object.values(setup.indicators), batch);
+      }
+      session = await executor.open(evaluationSpec(setup, this.kernel, batch), {
+        searchId: id,
+        kernel: this.kernel,
+        ...(opts.executor?.workers !== undefined ? { workers: opts.executor.workers } : {}),
+        ...(opts.executor?.redis !== undefined ? { redis: opts.executor.redis } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
+      await this.loop(id, setup, session, controller, emit);
       const infeasible = noFeasibleCandidate(id, store.candidates(id));
       if (infeasible) throw infeasible;
       this.finishWithResult(id, setup);
+      await session.close({ finished: true });
     } catch (e) {
       const cancelled = controller.signal.aborted || (isMstfError(e) && e.code === 'CANCELLED');
+      await session?.close({ cancelled }).catch(() => undefined);
       if (cancelled) {
         store.finish(id, 'cancelled');
       } else {
@@ -201,7 +222,7 @@ export class SearchService {
   private async loop(
     id: string,
     setup: SearchSetup,
-    batch: Batch | undefined,
+    session: ExecutorSession,
     controller: AbortController,
     emit: (e: SearchEvent) => void,
   ): Promise<void> {
@@ -236,82 +257,12 @@ export class SearchService {
         return c;
       });
       const asked = optimizer.ask();
-      const stored = new Map(store.candidates(id, g).map((c) => [c.idx, c]));
-
-      const offspring = await setup.executor.run(
-        asked,
-        async (x, i) => {
-          const genotype = space.format(x);
-          const previous = stored.get(i);
-          if (previous) {
-            // Resume: this candidate was evaluated before the interruption.
-            if (previous.genotype !== genotype) {
-              throw new MstfError(
-                'INTERNAL',
-                `search ${id} generation ${g}: candidate ${i} was ${previous.genotype} but the optimizer now asks ${genotype} (optimizer not deterministic)`,
-              );
-            }
-            return { candidate: previous, reused: true };
-          }
-          const same = store.candidateByHash(id, space.hash(x));
-          if (same) {
-            // The same network was scored earlier in this search: its scores are bit-identical.
-            const cid = store.recordCandidate({
-              searchId: id,
-              generation: g,
-              idx: i,
-              genotype,
-              hash: same.hash,
-              state: same.state,
-              degenerate: same.degenerate,
-              scores: same.scores,
-              flops: same.flops,
-              params: same.params,
-              flags: same.flags,
-              details: { reusedFrom: same.id },
-              error: same.error,
-              ms: 0,
-              reusedFrom: same.id,
-            });
-            return { candidate: store.candidate(cid)!, reused: true };
-          }
-          const ev = await evaluateCandidate(setup, batch, x);
-          const cid = store.recordCandidate({ searchId: id, generation: g, idx: i, ...ev });
-          evalMs.push(ev.ms);
-          return { candidate: store.candidate(cid)!, reused: false };
-        },
-        {
-          signal: controller.signal,
-          onResult: ({ candidate: c, reused }, i) => {
-            const event: CandidateEvent = {
-              type: 'candidate',
-              searchId: id,
-              generation: g,
-              index: i,
-              count: asked.length,
-              evaluated: store.requireSearch(id).evaluated,
-              total,
-              genotype: c.genotype,
-              hash: c.hash,
-              state: c.state,
-              flags: c.flags,
-              scores: c.scores,
-              flops: c.flops,
-              params: c.params,
-              ms: c.ms,
-              reused,
-              error: c.error,
-            };
-            emit(event);
-            if (store.isCancelRequested(id)) controller.abort(new MstfError('CANCELLED', 'cancel requested'));
-          },
-        },
-      );
+      const offspring = await this.evaluateGeneration(id, g, setup, asked, session, controller, emit, total, evalMs);
 
       // Objectives over the merged pool (parents keep their stored raw scores), then survival.
       const pool = [
         ...parents.map((candidate) => ({ candidate, role: 'parent' as const })),
-        ...offspring.map(({ candidate }) => ({ candidate, role: 'offspring' as const })),
+        ...offspring.map((candidate) => ({ candidate, role: 'offspring' as const })),
       ];
       const built = setup.objective.build(
         pool.map((p) => rawRow(p.candidate, setup.scoreIds)),
@@ -375,6 +326,126 @@ export class SearchService {
       });
     }
     throwIfCancelled();
+  }
+
+  /**
+   * One generation's candidates: ask -> dispatch -> collect by index -> store -> (caller) tell. Candidates
+   * stored before an interruption are taken as they are; a network scored earlier in this search (same hash,
+   * so bit-identical scores) is recorded as reused; only the first of several equal networks of this
+   * generation is evaluated. Every row is stored as it arrives under its index, so the outcome does not depend
+   * on the executor, the number of workers or the order in which rows arrive.
+   */
+  private async evaluateGeneration(
+    id: string,
+    g: number,
+    setup: SearchSetup,
+    asked: Genotype[],
+    session: ExecutorSession,
+    controller: AbortController,
+    emit: (e: SearchEvent) => void,
+    total: number,
+    evalMs: number[],
+  ): Promise<CandidateRecord[]> {
+    const store = this.store;
+    const { space } = setup;
+    const stored = new Map(store.candidates(id, g).map((c) => [c.idx, c]));
+    const rows: (CandidateRecord | undefined)[] = new Array(asked.length);
+    const requests: EvaluationRequest[] = [];
+    /** index of the request evaluating a hash of this generation -> later indices with the same hash. */
+    const copies = new Map<number, number[]>();
+    const firstOfHash = new Map<string, number>();
+
+    const report = (i: number, c: CandidateRecord, reused: boolean) => {
+      rows[i] = c;
+      emit({
+        type: 'candidate',
+        searchId: id,
+        generation: g,
+        index: i,
+        count: asked.length,
+        evaluated: store.requireSearch(id).evaluated,
+        total,
+        genotype: c.genotype,
+        hash: c.hash,
+        state: c.state,
+        flags: c.flags,
+        scores: c.scores,
+        flops: c.flops,
+        params: c.params,
+        ms: c.ms,
+        reused,
+        error: c.error,
+      } satisfies CandidateEvent);
+    };
+    const recordReuse = (i: number, same: CandidateRecord) => {
+      const cid = store.recordCandidate({
+        searchId: id,
+        generation: g,
+        idx: i,
+        genotype: space.format(asked[i]!),
+        hash: same.hash,
+        state: same.state,
+        degenerate: same.degenerate,
+        scores: same.scores,
+        flops: same.flops,
+        params: same.params,
+        flags: same.flags,
+        details: { reusedFrom: same.id },
+        error: same.error,
+        ms: 0,
+        reusedFrom: same.id,
+      });
+      report(i, store.candidate(cid)!, true);
+    };
+
+    for (const [i, x] of asked.entries()) {
+      const genotype = space.format(x);
+      const hash = space.hash(x);
+      const previous = stored.get(i);
+      if (previous) {
+        // Resume: this candidate was stored before the interruption.
+        if (previous.genotype !== genotype) {
+          throw new MstfError(
+            'INTERNAL',
+            `search ${id} generation ${g}: candidate ${i} was ${previous.genotype} but the optimizer now asks ${genotype} (optimizer not deterministic)`,
+          );
+        }
+        report(i, previous, true);
+        continue;
+      }
+      const same = store.candidateByHash(id, hash);
+      if (same) {
+        // The same network was scored earlier in this search: its scores are bit-identical.
+        recordReuse(i, same);
+        continue;
+      }
+      const owner = firstOfHash.get(hash);
+      if (owner !== undefined) {
+        copies.get(owner)!.push(i);
+        continue;
+      }
+      firstOfHash.set(hash, i);
+      copies.set(i, []);
+      requests.push({ index: i, genotype });
+    }
+
+    if (requests.length > 0) {
+      await session.evaluate(requests, {
+        signal: controller.signal,
+        onResult: (row, request) => {
+          const cid = store.recordCandidate({ searchId: id, generation: g, idx: request.index, ...row });
+          evalMs.push(row.ms);
+          const c = store.candidate(cid)!;
+          report(request.index, c, false);
+          for (const j of copies.get(request.index) ?? []) recordReuse(j, c);
+          if (store.isCancelRequested(id)) controller.abort(new MstfError('CANCELLED', 'cancel requested'));
+        },
+      });
+    }
+    return rows.map((c, i) => {
+      if (!c) throw new MstfError('INTERNAL', `search ${id} generation ${g}: candidate ${i} has no result`);
+      return c;
+    });
   }
 
   /**

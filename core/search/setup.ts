@@ -15,9 +15,10 @@ import { Rng } from '../util/rng.js';
 import type { ResolvedSearchConfig } from './config.js';
 import { batchSeed } from './seeds.js';
 import { checkSearchMemory } from './memory-guard.js';
+import { mstfVersion, type BatchSource, type EvaluationSpec } from '../evaluation/spec.js';
 
 /** What the search service needs from a booted kernel. */
-export type SearchKernel = Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>;
+export type SearchKernel = Pick<Kernel, 'registry' | 'optionsOf' | 'settings' | 'plugins' | 'boot'>;
 
 /** Everything a search uses, resolved and validated from its config (no data loaded yet). */
 export interface SearchSetup {
@@ -172,6 +173,52 @@ export async function loadSearchBatch(kernel: SearchKernel, setup: SearchSetup):
   const k: SearchKernel = { ...kernel, settings: { ...kernel.settings, dataDir: setup.dataDir } };
   const { dataset, data } = await loadSplit(k, setup.config.dataset, 'train', { size: setup.size });
   return sampleBatch(data, setup.config.batchSize, new Rng(batchSeed(setup.config.seed)), dataset);
+}
+
+/**
+ * The evaluation spec of a search: what a worker needs to score its candidates exactly as this process would.
+ * `batch`: the loaded indicator batch (sent as arrays), or 'dataset' (workers draw it again with the same seed).
+ */
+export function evaluationSpec(
+  setup: SearchSetup,
+  kernel: Pick<Kernel, 'boot' | 'settings'>,
+  batch: Batch | undefined | 'dataset',
+): EvaluationSpec {
+  let source: BatchSource | null = null;
+  if (setup.needsData) {
+    if (batch === 'dataset') {
+      source = {
+        source: 'dataset',
+        dataset: setup.config.dataset,
+        split: 'train',
+        size: setup.size,
+        count: setup.config.batchSize,
+        seed: batchSeed(setup.config.seed),
+        dataDir: setup.dataDir,
+      };
+    } else {
+      if (!batch) throw new MstfError('INTERNAL', 'evaluationSpec: the search needs data but no batch was loaded');
+      source = { source: 'arrays', batch };
+    }
+  }
+  const { boot, settings } = kernel;
+  return {
+    mstfVersion: mstfVersion(),
+    plugins: boot.plugins.map((p) => ({ name: p.name, version: p.version })),
+    boot: {
+      cwd: settings.cwd,
+      config: boot.config,
+      extraPlugins: boot.extraPlugins,
+      dataDir: settings.dataDir,
+      ...(settings.backend ? { backend: settings.backend } : {}),
+    },
+    space: { id: setup.config.space, options: setup.spaceOptions },
+    inputShape: setup.inputShape,
+    classes: setup.classes,
+    scores: setup.scoreIds.map((id) => ({ id, options: setup.indicatorOptions[id] })),
+    seed: setup.config.seed,
+    batch: source,
+  };
 }
 
 /** The `mstf arch` request for a genotype of this search (same space, options, input shape and classes). */

@@ -1,16 +1,14 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeArchitecture, type LayerSummary } from '../../core/arch/describe.js';
-import { ensureBackend } from '../../core/engine/backend.js';
 import { MstfError } from '../../core/errors.js';
-import { scoreArchitecture } from '../../core/indicators/runner.js';
 import { layerCosts } from '../../core/ir/cost.js';
 import type { FeatureShape } from '../../core/ir/types.js';
 import { getModelSource, modelIds } from '../../core/models/index.js';
 import { resolveSearchConfig, SearchConfigSchema } from '../../core/search/config.js';
-import { initSeed } from '../../core/search/seeds.js';
-import { loadSearchBatch, resolveSetup } from '../../core/search/setup.js';
+import { evaluationSpec, resolveSetup } from '../../core/search/setup.js';
 import { stripUndefined } from '../../core/util/values.js';
+import { defaultWorkers, EvaluationPool } from '../../plugins/executor-pool/index.js';
 import { archContextShape, contextOf, searchMember, type ArchContext } from '../architectures.js';
 import type { McpContext } from '../context.js';
 import { guarded, ok } from '../result.js';
@@ -52,6 +50,14 @@ const layerShape = z.object({
   flops: z.number(),
   params: z.number(),
 });
+
+/** Threads that score architectures for this server; they end after a minute without work. */
+let pool: EvaluationPool | undefined;
+function scoringPool(): EvaluationPool {
+  pool ??= new EvaluationPool(defaultWorkers(), { idleTimeoutMs: 60_000 });
+  return pool;
+}
+
 
 /**
  * Per-stage totals (stem, each block or ResNet stage, head): the shape of a network in a few rows. Layer
@@ -252,24 +258,15 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
           classes: setup.dataset.info.classes,
           options: setup.spaceOptions,
         });
-        await ensureBackend(ctx.settings.backend);
-        const batch = await loadSearchBatch(ctx.kernel, setup);
-        const stopIfCancelled = () => {
-          if (extra.signal.aborted) throw new MstfError('CANCELLED', 'score_architecture: the request was cancelled');
-        };
-        stopIfCancelled();
+        // The network is built and scored in a pool thread (the batch is drawn there too), so this server keeps
+        // answering other calls meanwhile.
+        const spec = evaluationSpec(setup, ctx.kernel, 'dataset');
+        spec.scores = config.indicators.map((id) => ({ id, options: setup.indicatorOptions[id] ?? ctx.kernel.optionsOf('indicator', id) }));
         const token = extra._meta?.progressToken;
-        const indicators = config.indicators.map((id) => setup.indicators[id] ?? ctx.kernel.registry('indicator').get(id));
         const progress: Promise<void>[] = [];
-        const { scores, details } = await scoreArchitecture({
-          ir: setup.space.decode(genes),
-          indicators,
-          optionsById: setup.indicatorOptions,
-          ...(batch ? { batch } : {}),
-          seed: initSeed(config.seed, genesHash),
+        const row = await scoringPool().evaluate(spec, setup.space.format(genes), {
+          signal: extra.signal,
           onProgress: ({ indicator, index, total }) => {
-            // Between indicators: a cancelled request computes nothing more.
-            stopIfCancelled();
             if (token === undefined) return;
             progress.push(
               extra.sendNotification({
@@ -279,6 +276,9 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             );
           },
         });
+        // Nothing was scored: the network could not be built.
+        if (row.error && Object.keys(row.details).length === 0) throw new MstfError('INVALID_GENOTYPE', row.error);
+        const { scores, details } = row;
         // No final "done" notification: it would reach the client right before the result, and the SDK client
         // may drop a progress notification it handles after the response. The result itself says done.
         await Promise.all(progress);

@@ -87,7 +87,10 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'process that outlives this connection. Returns at once with the search id, the number of evaluations ' +
         'and an estimated duration; follow it with get_search_status (waitSeconds long-polls). ' +
         'preset "cpu" (default) takes minutes; "paper" is the paper budget (population 40, 30 generations, C0 128).',
-      inputSchema: SearchConfigSchema,
+      inputSchema: SearchConfigSchema.extend({
+        workers: z.number().int().min(1).optional().describe('executor pool: worker threads (default: available cores)'),
+        redis: z.string().min(1).optional().describe('executor bullmq: Redis URL redis://HOST:PORT where `mstf worker` processes take the jobs'),
+      }),
       outputSchema: {
         searchId: z.string(),
         status,
@@ -98,15 +101,18 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: TOOL_WRITE,
     },
-    async (config) =>
+    async ({ workers, redis, ...config }) =>
       guarded(() => {
+        if (redis !== undefined && config.executor !== 'bullmq') throw new MstfError('INVALID_ARGUMENT', 'redis: give executor "bullmq" too');
+        if (config.executor === 'bullmq' && redis === undefined) throw new MstfError('INVALID_ARGUMENT', 'executor "bullmq" needs redis (redis://HOST:PORT)');
+        const executorFlags = [...(workers !== undefined ? ['--workers', String(workers)] : []), ...(redis !== undefined ? ['--redis', redis] : [])];
         const input: Record<string, unknown> = { ...config };
         if (typeof input.dataDir === 'string') input.dataDir = ctx.guard.resolve('dataDir', input.dataDir);
         const dataDir = (input.dataDir as string | undefined) ?? ctx.settings.dataDir;
         ctx.admission.checkSearch(ctx.kernel, input);
         const service = searchService(ctx);
         const id = service.create(input);
-        const child = launch(ctx, id, dataDir);
+        const child = launch(ctx, id, dataDir, executorFlags);
         const s = service.status(id);
         return ok({
           searchId: id,
@@ -293,12 +299,12 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
 const launchedAt = new WeakMap<McpContext, Map<string, number>>();
 
 /** Start (or continue) a stored search in a detached `mstf runs resume <id>`. */
-function launch(ctx: McpContext, id: string, dataDir: string) {
+function launch(ctx: McpContext, id: string, dataDir: string, executorFlags: string[] = []) {
   let m = launchedAt.get(ctx);
   if (!m) launchedAt.set(ctx, (m = new Map()));
   m.set(id, Date.now());
   const logFile = logFileOf(ctx, id);
-  const child = spawnMstf(['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...withDataDir(ctx.childFlags, dataDir)], {
+  const child = spawnMstf(['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...executorFlags, ...withDataDir(ctx.childFlags, dataDir)], {
     cwd: ctx.settings.cwd,
     logFile,
   });

@@ -1,32 +1,42 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { definePlugin } from '../../core/kernel/plugin.js';
+import { ensureBackend } from '../../core/engine/backend.js';
 import { MstfError } from '../../core/errors.js';
 import type { Executor } from '../../core/contracts/executor.js';
+import { contextFromSpec, evaluateGenotype } from '../../core/evaluation/context.js';
+import type { CandidateEvaluation } from '../../core/evaluation/spec.js';
 
 /**
- * `local`: runs the tasks in this process, one after another, in order. Before each task it checks the
- * abort signal, so a cancelled search stops after the candidate in flight (which is stored) and never
- * starts another. The result of each task goes to onResult before the next task starts, so the caller
- * can store it (resume picks up from there).
+ * `local`: evaluates in this process, one candidate after another, in request order (the reference the
+ * other executors must match). The tensor ops are synchronous, so between candidates it yields to the event
+ * loop: signal handlers and timers run there, and an abort stops it before the next candidate (the one in
+ * flight finishes and is reported).
  */
 export const localExecutor: Executor = {
   id: 'local',
   kind: 'executor',
-  description: 'in-process, sequential, abortable between tasks',
-  async run<T, R>(
-    tasks: readonly T[],
-    work: (task: T, index: number) => Promise<R>,
-    opts: { onResult?: (result: R, index: number) => void | Promise<void>; signal?: AbortSignal } = {},
-  ): Promise<R[]> {
-    const results: R[] = [];
-    for (let i = 0; i < tasks.length; i++) {
-      if (opts.signal?.aborted) {
-        throw new MstfError('CANCELLED', `cancelled after ${i} of ${tasks.length} tasks`, { cause: opts.signal.reason });
-      }
-      const r = await work(tasks[i]!, i);
-      results.push(r);
-      if (opts.onResult) await opts.onResult(r, i);
-    }
-    return results;
+  batchAs: 'arrays',
+  description: 'in-process, sequential, abortable between candidates',
+  async open(spec, { kernel }) {
+    // This thread's tensor backend, chosen as the workers choose theirs (the numbers depend on it).
+    await ensureBackend(spec.boot.backend);
+    const ctx = await contextFromSpec(kernel, spec, kernel.settings.dataDir);
+    return {
+      async evaluate(requests, opts) {
+        const rows: CandidateEvaluation[] = [];
+        for (const [i, request] of requests.entries()) {
+          await yieldToEventLoop();
+          if (opts.signal?.aborted) {
+            throw new MstfError('CANCELLED', `cancelled after ${i} of ${requests.length} candidates`, { cause: opts.signal.reason });
+          }
+          const row = await evaluateGenotype(ctx, request.genotype);
+          rows.push(row);
+          await opts.onResult?.(row, request);
+        }
+        return rows;
+      },
+      async close() {},
+    };
   },
 };
 

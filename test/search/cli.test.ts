@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../core/store/run-store.js';
 import { cliBin, runCli, tempDir } from '../helpers/cli.js';
 
-const FLAGS = ['--population', '4', '--offspring', '4', '--generations', '3', '--channels', '8', '--batch-size', '8', '--seed', '5'];
+// local: candidates one at a time in order, so the kill lands after exactly the first candidate of generation 1.
+const FLAGS = ['--executor', 'local', '--population', '4', '--offspring', '4', '--generations', '3', '--channels', '8', '--batch-size', '8', '--seed', '5'];
 const dirs: string[] = [];
 const workspace = () => {
   const d = tempDir('mstf-search-cli-');

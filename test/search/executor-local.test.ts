@@ -1,48 +1,58 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localExecutor } from '../../plugins/executor-local/index.js';
 import { MstfError } from '../../core/errors.js';
+import { resolveSearchConfig } from '../../core/search/config.js';
+import { evaluationSpec, resolveSetup } from '../../core/search/setup.js';
+import { Rng } from '../../core/util/rng.js';
+import { bootWith, tempWorkspace } from './helpers.js';
+
+/** A data-free spec (params + flops): the executor's behaviour, not the indicators, is under test. */
+async function setupSpec() {
+  const kernel = await bootWith(tempWorkspace());
+  const setup = resolveSetup(kernel, resolveSearchConfig({ indicators: ['params', 'flops'], objective: 'pair', channels: 8 }));
+  const rng = new Rng(3);
+  const genotypes = Array.from({ length: 4 }, () => setup.space.format(setup.space.sample(rng)));
+  return { kernel, spec: evaluationSpec(setup, kernel, undefined), genotypes, setup };
+}
 
 describe('executor local', () => {
-  it('runs tasks in order, one at a time, and reports each result before starting the next', async () => {
-    const log: string[] = [];
-    let running = 0;
-    const results = await localExecutor.run(
-      [3, 1, 2],
-      async (t, i) => {
-        running++;
-        expect(running).toBe(1);
-        log.push(`start ${i}`);
-        await new Promise((r) => setTimeout(r, t));
-        running--;
-        return t * 10;
-      },
-      { onResult: (r, i) => void log.push(`result ${i}=${r}`) },
-    );
-    expect(results).toEqual([30, 10, 20]);
-    expect(log).toEqual(['start 0', 'result 0=30', 'start 1', 'result 1=10', 'start 2', 'result 2=20']);
+  it('evaluates in request order and reports each row before starting the next', async () => {
+    const { kernel, spec, genotypes, setup } = await setupSpec();
+    const session = await localExecutor.open(spec, { searchId: 't', kernel });
+    const order: number[] = [];
+    const requests = genotypes.map((genotype, i) => ({ index: 10 + i, genotype }));
+    const rows = await session.evaluate(requests, { onResult: (_row, r) => void order.push(r.index) });
+    expect(order).toEqual([10, 11, 12, 13]);
+    expect(rows.map((r) => r.genotype)).toEqual(genotypes);
+    // params: the parameter count of the decoded network, as the IR cost model counts it.
+    expect(rows[0]!.scores.params).toBe(rows[0]!.params);
+    expect(rows[0]!.hash).toBe(setup.space.hash(setup.space.parse(genotypes[0]!)));
+    expect(path.isAbsolute(spec.boot.cwd)).toBe(true);
   });
 
-  it('stops between tasks once aborted: the task in flight finishes and is reported, no other starts', async () => {
+  it('stops between candidates once aborted: the one in flight is reported, no other starts', async () => {
+    const { kernel, spec, genotypes } = await setupSpec();
+    const session = await localExecutor.open(spec, { searchId: 't', kernel });
     const controller = new AbortController();
-    const started: number[] = [];
     const reported: number[] = [];
     let err: unknown;
     try {
-      await localExecutor.run(
-        [0, 1, 2, 3],
-        async (t) => {
-          started.push(t);
-          if (t === 1) controller.abort();
-          return t;
+      await session.evaluate(
+        genotypes.map((genotype, index) => ({ index, genotype })),
+        {
+          signal: controller.signal,
+          onResult: (_row, r) => {
+            reported.push(r.index);
+            if (r.index === 1) controller.abort();
+          },
         },
-        { signal: controller.signal, onResult: (r) => void reported.push(r) },
       );
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(MstfError);
     expect((err as MstfError).code).toBe('CANCELLED');
-    expect(started).toEqual([0, 1]);
     expect(reported).toEqual([0, 1]);
   });
 });

@@ -19,13 +19,16 @@ afterAll(() => {
   for (const ws of workspaces) fs.rmSync(ws, { recursive: true, force: true });
 });
 
-/** Data- and network-free indicators: these tests are about the loop and the store, not the scores. */
-const FAST = { indicators: ['flaky', 'params'], channels: 8 };
+/**
+ * Data- and network-free indicators: these tests are about the loop and the store, not the scores. `local`:
+ * the flaky fixture plugin exists only in this process (pool threads would refuse the plugin set).
+ */
+const FAST = { indicators: ['flaky', 'params'], channels: 8, executor: 'local' };
 
 describe('search config', () => {
   it('fills budgets from the preset; explicit values win', () => {
     const cpu = resolveSearchConfig({});
-    expect(cpu).toMatchObject({ dataset: 'breastmnist', space: 'mstf', indicators: ['jacob_cov', 'synflow'], objective: 'mstf-eq5', optimizer: 'nsga2', executor: 'local', seed: 0, preset: 'cpu', channels: 16 });
+    expect(cpu).toMatchObject({ dataset: 'breastmnist', space: 'mstf', indicators: ['jacob_cov', 'synflow'], objective: 'mstf-eq5', optimizer: 'nsga2', executor: 'pool', seed: 0, preset: 'cpu', channels: 16 });
     const paper = resolveSearchConfig({ preset: 'paper' });
     expect(paper).toMatchObject({ population: 40, offspring: 40, generations: 30, channels: 128 });
     expect(resolveSearchConfig({ preset: 'paper', population: 10, channels: 32 })).toMatchObject({ population: 10, offspring: 40, channels: 32 });

@@ -1,0 +1,3 @@
+export * from './spec.js';
+export * from './context.js';
+export * from './runtime.js';
