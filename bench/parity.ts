@@ -31,7 +31,6 @@ import { classificationLoss, createTrainingOptimizer } from '../core/training/op
 import { Rng } from '../core/util/rng.js';
 import type { Batch } from '../core/contracts/dataset.js';
 import type { Network } from '../core/contracts/engine.js';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Indicator } from '../core/contracts/indicator.js';
 import { mstfSpace } from '../plugins/space-mstf/space.js';
 import { jacobCov } from '../plugins/indicators/jacob-cov.js';
@@ -294,7 +293,7 @@ ref?.close();
 
 if (loop > 0) {
   const heapMiB = (): string =>
-    tf.getBackend() === 'wasm' ? `${((tf.backend() as BackendWasm).wasm.HEAPU8.buffer.byteLength / 2 ** 20).toFixed(0)} MiB` : '-';
+    tf.getBackend() === 'wasm' ? `${((tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!.HEAPU8.buffer.byteLength / 2 ** 20).toFixed(0)} MiB` : '-';
   // The largest candidate of the space first (every node conv7x1_1x7 on the cell input): the heap's high-water mark.
   const largest = Array.from({ length: 3 }, () => [5, 0, 5, 0, 5, 0, 5, 0, 5, 0, 0, 1, 2, 3]).flat();
   const loopRng = new Rng(seed + 1);

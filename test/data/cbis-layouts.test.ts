@@ -174,7 +174,7 @@ describe('layouts give the same samples', () => {
     expect(summary(d)['Calc-Test_P_00101_LEFT_MLO']!.size).toBe('medium');
 
     const unlisted = fixture('kaggle-unlisted', { layout: 'kaggle', kaggleUnlisted: ['Calc-Test_P_00101_LEFT_MLO'] });
-    const err = await ds.load('test', { dataDir: unlisted.dataDir }, { root: unlisted.root, size: 8 }).catch((e: unknown) => e as MstfError);
+    const err = (await await ds.load('test', { dataDir: unlisted.dataDir }, { root: unlisted.root, size: 8 }).catch((e: unknown) => e)) as MstfError;
     expect(err).toBeInstanceOf(MstfError);
     expect(err.code).toBe('DATA_NOT_FOUND');
     expect(err.message.split('\n')).toHaveLength(1);
@@ -187,7 +187,7 @@ describe('layouts give the same samples', () => {
     const { root, dataDir } = fixture('kaggle-badinfo', { layout: 'kaggle' });
     const info = path.join(root, 'csv', 'dicom_info.csv');
     fs.writeFileSync(info, 'file_path,image_path,Rows\nx,y,1\n');
-    const err = await ds.load('test', { dataDir }, { root, size: 8 }).catch((e: unknown) => e as MstfError);
+    const err = (await await ds.load('test', { dataDir }, { root, size: 8 }).catch((e: unknown) => e)) as MstfError;
     expect(err.code).toBe('DATA_CORRUPT');
     expect(err.message).toBe(`${info}: missing column(s) patientid, seriesdescription, seriesinstanceuid`);
     const prev = process.env['MSTF_CBIS_DDSM_ROOT'];

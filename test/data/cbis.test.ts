@@ -218,7 +218,7 @@ describe('CBIS-DDSM end to end (generated DICOMs + CSVs)', () => {
 
   it('missing CSVs -> DATA_NOT_FOUND telling where to get the data', async () => {
     const dataDir = path.join(tmp, 'none');
-    const err = await ds.load('train', { dataDir }).catch((e: unknown) => e as MstfError);
+    const err = (await await ds.load('train', { dataDir }).catch((e: unknown) => e)) as MstfError;
     expect(err).toBeInstanceOf(MstfError);
     expect(err.code).toBe('DATA_NOT_FOUND');
     expect(err.message).toContain(`mass_case_description_train_set.csv is not in ${path.join(dataDir, 'cbis-ddsm')}`);

@@ -70,7 +70,7 @@ describe('parameters', () => {
       output: 'c',
     };
     const net = compileNetwork(ir, { seed: 1 });
-    const w = net.params.get('c/weight')!.dataSync();
+    const w = net.params.get('c/weight')!.dataSync() as Float32Array;
     const b = 1 / Math.sqrt(9 * 64);
     const mean = w.reduce((a, v) => a + v, 0) / w.length;
     const variance = w.reduce((a, v) => a + (v - mean) ** 2, 0) / w.length;

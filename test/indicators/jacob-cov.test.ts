@@ -41,7 +41,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
   it('codes 101, 110, 001 give K = [[3,1,2],[1,3,0],[2,0,3]], det 12, score ln 12', async () => {
     const net = compileNetwork(reluNet, { seed: 0 });
     const batch = batchOf([[0.5, -1, 2], [1, 3, -0.2], [-1, -2, 0.7]]);
-    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined);
+    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBeCloseTo(Math.log(12), 12);
     expect(v.details).toMatchObject({ relus: 1, units: 3, duplicateCodes: 0 });
@@ -50,7 +50,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
   it('two examples with the same code give -Infinity (singular K), not an error', async () => {
     const net = compileNetwork(reluNet, { seed: 0 });
     const batch = batchOf([[0.5, -1, 2], [1, 3, -0.2], [2, -5, 0.1]]);
-    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined);
+    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBe(-Infinity);
     expect(v.details).toMatchObject({ duplicateCodes: 1 });

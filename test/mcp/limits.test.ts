@@ -264,7 +264,7 @@ describe('mstf mcp --http: session cap, idle timeout and message size', () => {
   it('a body over the message limit gets a JSON-RPC error and the server keeps serving', async () => {
     const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(5 * 2 ** 20) });
     expect(r.status).toBe(413);
-    expect((await r.json()).error).toMatchObject({ code: -32600, message: expect.stringMatching(/over the limit of 4194304 bytes/) });
+    expect(((await r.json()) as { error: unknown }).error).toMatchObject({ code: -32600, message: expect.stringMatching(/over the limit of 4194304 bytes/) });
     await new Promise((res) => setTimeout(res, 2500));
     expect((await init(20_000)).status).toBe(200);
   }, 30_000);

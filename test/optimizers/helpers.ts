@@ -33,3 +33,11 @@ export function drive(
   }
   return asked;
 }
+
+/**
+ * Options as a user writes them (defaults left out, or deliberately invalid). `create()` is typed with the
+ * parsed options, but each optimizer validates what it gets again, which these tests exercise.
+ */
+export function userOptions<Parsed>(options: Record<string, unknown>): Parsed {
+  return options as Parsed;
+}

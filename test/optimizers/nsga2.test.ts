@@ -3,14 +3,14 @@ import type { Evaluated, Problem } from '../../core/contracts/optimizer.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
 import { Rng } from '../../core/util/rng.js';
 import { nsga2, tournamentWinner } from '../../plugins/optimizer-nsga2/index.js';
-import { drive, intObjectives, intProblem } from './helpers.js';
+import { drive, intObjectives, intProblem, userOptions } from './helpers.js';
 
 const evalWith = (problem: Problem) => (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
 
 describe('nsga2 ask/tell on an integer problem', () => {
   it('uses the NSGA-Net defaults: 40 initial, 40 offspring, population 40', () => {
     const problem = intProblem();
-    const opt = nsga2.create(problem, {}, 1);
+    const opt = nsga2.create(problem, userOptions({}), 1);
     const first = opt.ask();
     expect(first).toHaveLength(40);
     opt.tell(first.map(evalWith(problem)));
@@ -25,7 +25,7 @@ describe('nsga2 ask/tell on an integer problem', () => {
 
   it('offspring are integers within bounds for every gene', () => {
     const problem = intProblem();
-    const opt = nsga2.create(problem, { population: 20, offspring: 20 }, 7);
+    const opt = nsga2.create(problem, userOptions({ population: 20, offspring: 20 }), 7);
     const bad: string[] = [];
     let count = 0;
     for (const batch of drive(opt, evalWith(problem), 15)) {
@@ -48,7 +48,7 @@ describe('nsga2 ask/tell on an integer problem', () => {
     // genes at 0 with probability 1 / 5,806,080, so none is in the initial population.
     const problem = intProblem();
     const evaluate = (x: Genotype): Evaluated => ({ x, F: [x[0]!, 7 - x[0]! + x.slice(1).reduce((a, b) => a + b, 0)] });
-    const opt = nsga2.create(problem, { population: 20, offspring: 20 }, 3);
+    const opt = nsga2.create(problem, userOptions({ population: 20, offspring: 20 }), 3);
     drive(opt, evaluate, 1);
     const optimal = (p: Evaluated) => p.x.slice(1).every((v) => v === 0);
     expect(opt.population().filter(optimal)).toHaveLength(0);
@@ -59,8 +59,8 @@ describe('nsga2 ask/tell on an integer problem', () => {
 
   it('asks the same unanswered batch again without consuming randomness', () => {
     const problem = intProblem();
-    const a = nsga2.create(problem, { population: 10, offspring: 10 }, 5);
-    const b = nsga2.create(problem, { population: 10, offspring: 10 }, 5);
+    const a = nsga2.create(problem, userOptions({ population: 10, offspring: 10 }), 5);
+    const b = nsga2.create(problem, userOptions({ population: 10, offspring: 10 }), 5);
     expect(a.ask()).toEqual(a.ask());
     drive(a, evalWith(problem), 1); // ask() here returns the pending batch
     drive(b, evalWith(problem), 1);
@@ -81,7 +81,7 @@ describe('duplicate elimination by problem.key', () => {
       const s = x[0]! + x[1]! + x[2]!;
       return { x, F: [s, 3 - s] };
     };
-    const opt = nsga2.create(problem, { population: 2, offspring: 2 }, 1);
+    const opt = nsga2.create(problem, userOptions({ population: 2, offspring: 2 }), 1);
     const first = opt.ask();
     expect(new Set(first.map(problem.key!)).size).toBe(2);
     opt.tell(first.map(evaluate));
@@ -103,7 +103,7 @@ describe('duplicate elimination by problem.key', () => {
       sample: (rng) => [rng.int(0, 3)],
     };
     const evaluate = (x: Genotype): Evaluated => ({ x, F: [x[0]!, 3 - x[0]!] });
-    const opt = nsga2.create(problem, { population: 10, offspring: 10 }, 1);
+    const opt = nsga2.create(problem, userOptions({ population: 10, offspring: 10 }), 1);
     const first = opt.ask();
     expect(first.map((x) => x[0]).sort()).toEqual([0, 1, 2, 3]); // only 4 genotypes exist
     opt.tell(first.map(evaluate));
@@ -115,7 +115,7 @@ describe('duplicate elimination by problem.key', () => {
     const problem = intProblem({
       repair: (x) => (x[0] === 0 ? [1, ...x.slice(1)] : x),
     });
-    const opt = nsga2.create(problem, { population: 16, offspring: 16 }, 2);
+    const opt = nsga2.create(problem, userOptions({ population: 16, offspring: 16 }), 2);
     for (const batch of drive(opt, evalWith(problem), 10)) for (const x of batch) expect(x[0]).not.toBe(0);
   });
 });
@@ -144,7 +144,7 @@ describe('constraint-domination', () => {
 
   it('survival drops infeasible candidates first, even with better objectives', () => {
     const problem = intProblem();
-    const opt = nsga2.create(problem, { population: 4, offspring: 4 }, 1);
+    const opt = nsga2.create(problem, userOptions({ population: 4, offspring: 4 }), 1);
     opt.tell(opt.ask().map(evalWith(problem)));
     // Two offspring are infeasible with the best objectives of the pool; 6 feasible rows compete for 4 places.
     const kids = opt.ask().map((x, i) => (i < 2 ? { x, F: [-100, -100], violation: 1 } : evalWith(problem)(x)));
@@ -158,7 +158,7 @@ describe('constraint-domination', () => {
 describe('seeded determinism and exact resume', () => {
   const problem = intProblem();
   const evaluate = evalWith(problem);
-  const opts = { population: 12, offspring: 10 };
+  const opts = userOptions<Parameters<typeof nsga2.create>[1]>({ population: 12, offspring: 10 });
 
   it('the same seed gives the same sequence; another seed a different one', () => {
     const a = drive(nsga2.create(problem, opts, 42), evaluate, 8);
@@ -200,13 +200,13 @@ describe('input checks', () => {
   const problem = intProblem();
 
   it('options are validated with one clear line', () => {
-    expect(() => nsga2.create(problem, { population: 1 }, 1)).toThrow(/nsga2 options: population/);
-    expect(() => nsga2.create(problem, { crossoverProb: 2 }, 1)).toThrow(/crossoverProb/);
-    expect(() => nsga2.create(problem, { popsize: 10 }, 1)).toThrow(/nsga2 options/);
+    expect(() => nsga2.create(problem, userOptions({ population: 1 }), 1)).toThrow(/nsga2 options: population/);
+    expect(() => nsga2.create(problem, userOptions({ crossoverProb: 2 }), 1)).toThrow(/crossoverProb/);
+    expect(() => nsga2.create(problem, userOptions({ popsize: 10 }), 1)).toThrow(/nsga2 options/);
   });
 
   it('tell() checks the pool', () => {
-    const opt = nsga2.create(problem, { population: 4, offspring: 4 }, 1);
+    const opt = nsga2.create(problem, userOptions({ population: 4, offspring: 4 }), 1);
     expect(() => opt.tell([])).toThrow(/tell\(\) without a pending ask\(\)/);
     const asked = opt.ask();
     const rows = asked.map(evalWith(problem));
@@ -218,9 +218,9 @@ describe('input checks', () => {
   });
 
   it('problems with bad bounds are rejected', () => {
-    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 2, high: 1 }] }, {}, 1)).toThrow(/variable a has invalid int bounds/);
-    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 0, high: 1.5 }] }, {}, 1)).toThrow(/invalid int bounds/);
-    expect(() => nsga2.create({ ...problem, bounds: [] }, {}, 1)).toThrow(/no variables/);
+    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 2, high: 1 }] }, userOptions({}), 1)).toThrow(/variable a has invalid int bounds/);
+    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 0, high: 1.5 }] }, userOptions({}), 1)).toThrow(/invalid int bounds/);
+    expect(() => nsga2.create({ ...problem, bounds: [] }, userOptions({}), 1)).toThrow(/no variables/);
   });
 });
 

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Evaluated, Problem } from '../../core/contracts/optimizer.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
 import { randomSearch } from '../../plugins/optimizer-random/index.js';
-import { drive, intObjectives, intProblem } from './helpers.js';
+import { drive, intObjectives, intProblem, userOptions } from './helpers.js';
 
 const evalWith = (problem: Problem) => (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
 
 describe('random search baseline', () => {
   it('spends the nsga2 budget: population first, then offspring per generation, never the same network twice', () => {
     const problem = intProblem();
-    const opt = randomSearch.create(problem, { population: 10, offspring: 6 }, 1);
+    const opt = randomSearch.create(problem, userOptions({ population: 10, offspring: 6 }), 1);
     const asked = drive(opt, evalWith(problem), 1 + 8);
     expect(asked.map((b) => b.length)).toEqual([10, 6, 6, 6, 6, 6, 6, 6, 6]);
     const keys = asked.flat().map((x) => x.join(','));
@@ -25,7 +25,7 @@ describe('random search baseline', () => {
       sample: (rng) => [rng.int(0, 99)],
     };
     // Hand pool: 3 candidates on a front, 2 dominated ones; population 3 keeps exactly the front.
-    const opt = randomSearch.create(problem, { population: 3, offspring: 2 }, 1);
+    const opt = randomSearch.create(problem, userOptions({ population: 3, offspring: 2 }), 1);
     const asked = opt.ask();
     const F = [
       [5, 5], // dominated by [1, 4]
@@ -43,7 +43,7 @@ describe('random search baseline', () => {
   it('returns fewer genotypes when every network has been seen', () => {
     const problem: Problem = { bounds: [{ name: 'a', low: 0, high: 4 }], nObjectives: 2, sample: (rng) => [rng.int(0, 4)] };
     const evaluate = (x: Genotype): Evaluated => ({ x, F: [x[0]!, 4 - x[0]!] });
-    const opt = randomSearch.create(problem, { population: 3, offspring: 3 }, 2);
+    const opt = randomSearch.create(problem, userOptions({ population: 3, offspring: 3 }), 2);
     const asked = drive(opt, evaluate, 3);
     expect(asked.map((b) => b.length)).toEqual([3, 2, 0]);
     expect(asked.flat().map((x) => x[0]).sort()).toEqual([0, 1, 2, 3, 4]);
@@ -52,7 +52,7 @@ describe('random search baseline', () => {
   it('resumes exactly from JSON state (pending ask included) and is seeded', () => {
     const problem = intProblem();
     const evaluate = evalWith(problem);
-    const opts = { population: 8, offspring: 5 };
+    const opts = userOptions<Parameters<typeof randomSearch.create>[1]>({ population: 8, offspring: 5 });
     const reference = drive(randomSearch.create(problem, opts, 4), evaluate, 7);
     expect(drive(randomSearch.create(problem, opts, 4), evaluate, 7)).toEqual(reference);
     expect(drive(randomSearch.create(problem, opts, 5), evaluate, 7)).not.toEqual(reference);
