@@ -94,6 +94,19 @@ describe('figures through MCP: image content and PNG resources', () => {
     expect(model.isError).toBe(true);
   });
 
+  it('draws in a thread: list_searches sent after an image request is answered before it', async () => {
+    const t0 = performance.now();
+    let imageAt = 0;
+    let listAt = 0;
+    // The drawing's layout (dagre) is synchronous: on the event loop it would hold list_searches back.
+    const image = call(conn.client, 'describe_architecture', { searchId, image: true }).then((r) => ((imageAt = performance.now() - t0), r));
+    const list = call(conn.client, 'list_searches').then((r) => ((listAt = performance.now() - t0), r));
+    const [r] = await Promise.all([image, list]);
+    pngSize(imageOf(r));
+    console.log(`figures: describe_architecture image ${imageAt.toFixed(0)} ms, list_searches sent after it ${listAt.toFixed(0)} ms`);
+    expect(listAt).toBeLessThan(imageAt);
+  });
+
   it('lists both PNG templates; an unknown hash or search is -32002', async () => {
     const { resourceTemplates } = await conn.client.listResourceTemplates();
     const templates = resourceTemplates.map((t) => [t.uriTemplate, t.mimeType]);
