@@ -98,7 +98,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         'space / dataset / size / channels / blocks. ' +
         DETAIL_SUMMARY_NOTE +
         ' full adds the genes, the description and every layer. image: true adds the drawing (cells, ops, ' +
-        'channels) as a PNG image (searched architectures only; about 50-200 kB).',
+        'channels) as a PNG image (searched architectures only; a PNG of ~300 kB).',
       inputSchema: {
         searchId: searchIdArg.optional(),
         hash: hashArg.optional(),

@@ -184,7 +184,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'FLOPs and raw scores; the shared context gives space, channels, blocks, dataset and input shape. ' +
         DETAIL_SUMMARY_NOTE +
         ' image: true adds the paper\'s Fig. 5 as a PNG image (FLOPs against each indicator: every candidate, the ' +
-        'first front per generation, the pick; completed searches only; about 100-200 kB).',
+        'first front per generation, the pick; completed searches only; a PNG of ~150 kB).',
       inputSchema: {
         searchId,
         detail,
