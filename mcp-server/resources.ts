@@ -7,8 +7,9 @@ import {
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { MstfError, oneLine } from '../core/errors.js';
-import { searchResults } from './architectures.js';
+import { searchMember, searchResults } from './architectures.js';
 import type { McpContext } from './context.js';
+import { architecturePng, memberRequest, paretoPng, PNG } from './figures.js';
 import { isNotFound, page, resourceNotFound } from './result.js';
 import { listSearchSummaries, searchService } from './searches.js';
 import { shapeReport } from './tools/training.js';
@@ -17,7 +18,8 @@ import { listTrainingIds, trainingReport } from './trainings.js';
 export const SEARCHES_URI = 'mstf://searches';
 export const TRAININGS_URI = 'mstf://trainings';
 const SEARCH_URI = /^mstf:\/\/searches\/([^/]+)$/;
-const PARETO_URI = /^mstf:\/\/searches\/([^/]+)\/pareto$/;
+/** The Pareto front and the figures of a search: they change with its status and generation. */
+const PARETO_URI = /^mstf:\/\/searches\/([^/]+)\/(?:pareto(?:\.png)?|architectures\/[^/]+\.png)$/;
 const TRAINING_URI = /^mstf:\/\/trainings\/([^/]+)$/;
 /** resources/list page size. */
 export const RESOURCES_PAGE = 50;
@@ -26,10 +28,14 @@ function json(uri: string, value: unknown) {
   return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }] };
 }
 
+function png(uri: string, data: Buffer) {
+  return { contents: [{ uri, mimeType: PNG, blob: data.toString('base64') }] };
+}
+
 /** Run a resource read; a search or training that does not exist is JSON-RPC -32002 (resource not found). */
-async function read<T>(uri: string, body: () => T): Promise<T> {
+async function read<T>(uri: string, body: () => T | Promise<T>): Promise<T> {
   try {
-    return body();
+    return await body();
   } catch (e) {
     if (isNotFound(e)) throw resourceNotFound(uri, e);
     throw e;
@@ -94,6 +100,35 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
   );
 
   server.registerResource(
+    'search-pareto-png',
+    new ResourceTemplate(`${SEARCHES_URI}/{id}/pareto.png`, { list: undefined, complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) } }),
+    {
+      title: 'Pareto plot',
+      description: "The paper's Fig. 5 of one completed search as PNG: FLOPs against each indicator, every candidate, the first front per generation, the pick",
+      mimeType: PNG,
+    },
+    async (uri, { id }) => read(uri.href, async () => png(uri.href, await paretoPng(ctx, decodeURIComponent(String(id))))),
+  );
+
+  server.registerResource(
+    'search-architecture-png',
+    new ResourceTemplate(`${SEARCHES_URI}/{id}/architectures/{hash}.png`, {
+      list: undefined,
+      complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) },
+    }),
+    {
+      title: 'Architecture drawing',
+      description: 'The drawing (cells, ops, channels) of an architecture a search evaluated, by hash or unique prefix, as PNG',
+      mimeType: PNG,
+    },
+    async (uri, { id, hash }) =>
+      read(uri.href, async () => {
+        const m = searchMember(ctx, decodeURIComponent(String(id)), decodeURIComponent(String(hash)));
+        return png(uri.href, await architecturePng(ctx, memberRequest(m)));
+      }),
+  );
+
+  server.registerResource(
     'training',
     new ResourceTemplate(`${TRAININGS_URI}/{id}`, { list: undefined, complete: { id: () => listTrainingIds(ctx) } }),
     { title: 'Training', description: 'One training (as get_training_status with detail "full")', mimeType: 'application/json' },
@@ -108,7 +143,10 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
   notFoundIsMinus32002(server);
 }
 
-/** Every resource URI, lists first, then each search (newest first) and each training. */
+/**
+ * Every resource URI, lists first, then each search (newest first) and each training. The PNG figures are
+ * reached through their templates (resources/templates/list), not listed one by one.
+ */
 function allResources(ctx: McpContext) {
   const out: { uri: string; name: string; title?: string; mimeType: string }[] = [
     { uri: SEARCHES_URI, name: 'searches', title: 'Searches', mimeType: 'application/json' },

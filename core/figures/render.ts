@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { MstfError } from '../errors.js';
 
 export type FigureFormat = 'svg' | 'png';
@@ -36,15 +36,25 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+const pngOptions = (scale: number): ResvgRenderOptions => ({
+  fitTo: { mode: 'zoom', value: scale },
+  background: 'white',
+  font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+});
+
 /** Rasterise an SVG at `scale` times its size (2 = crisp on screens and in print). */
 export function svgToPng(svg: string, scale = 2): Buffer {
   try {
-    const r = new Resvg(svg, {
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-    });
-    return r.render().asPng();
+    return new Resvg(svg, pngOptions(scale)).render().asPng();
+  } catch (e) {
+    throw new MstfError('INTERNAL', `PNG rendering failed: ${(e as Error).message}`);
+  }
+}
+
+/** svgToPng in libuv's thread pool: a server's event loop keeps answering while the PNG is drawn. */
+export async function svgToPngAsync(svg: string, scale = 2): Promise<Buffer> {
+  try {
+    return (await renderAsync(svg, pngOptions(scale))).asPng();
   } catch (e) {
     throw new MstfError('INTERNAL', `PNG rendering failed: ${(e as Error).message}`);
   }

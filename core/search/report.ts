@@ -108,29 +108,36 @@ export interface ReportFigures {
   trainings: { training: TrainingRecord; svg: string | null }[];
 }
 
-/** The SVG figures of a completed search (and of its trainings found under `trainingsRoot`). */
-export async function reportFigures(service: SearchService, id: string, details: SearchDetails, trainings: TrainingRecord[]): Promise<ReportFigures> {
+/** The paper's Fig. 5 of a completed search as SVG (its Pareto fronts by generation and the pick). */
+export async function frontsFigure(service: SearchService, id: string, details: SearchDetails, pops = populations(service, id)): Promise<string> {
   const c = details.config;
-  const s = details.selected!;
-  const pops = populations(service, id);
+  const s = details.selected;
+  if (!s) throw new MstfError('INVALID_ARGUMENT', `search ${id} is ${details.status}: the Pareto plot needs a completed search`);
   const plotted = new Set(plottedGenerations(pops.length - 1));
   const fronts = pops.filter((p) => plotted.has(p.generation)).flatMap((p) => firstFront(p).map((m) => toPoint(m.c, p.generation)));
   const candidates = service.store.candidates(id).filter((x) => x.state === 'ok').map((x) => toPoint(x));
   const selected = service.store.candidateByHash(id, s.hash);
   if (!selected) throw new MstfError('DATA_CORRUPT', `search ${id}: the selected architecture ${s.hash} is not among its candidates`);
-  const frontsFigure = await frontsSvg({
+  return frontsSvg({
     title: `Pareto fronts by generation: ${c.dataset}, ${c.indicators.join(' + ')} (${c.objective})`,
     indicators: c.indicators,
     candidates,
     fronts,
     selected: { ...toPoint(selected), label: `selected ${s.hash.slice(0, 8)}` },
   });
+}
+
+/** The SVG figures of a completed search (and of its trainings found under `trainingsRoot`). */
+export async function reportFigures(service: SearchService, id: string, details: SearchDetails, trainings: TrainingRecord[]): Promise<ReportFigures> {
+  const c = details.config;
+  const pops = populations(service, id);
+  const fronts = await frontsFigure(service, id, details, pops);
   const hv = await hypervolumeSvg({ title: `Hypervolume per generation (${c.objective})`, points: hypervolumeByGeneration(pops) });
   const curves = [];
   for (const t of trainings) {
     curves.push({ training: t, svg: t.history.length > 0 ? await trainingCurvesSvg({ title: `Training ${t.id} (${t.label})`, history: t.history }) : null });
   }
-  return { fronts: frontsFigure, hypervolume: hv, trainings: curves };
+  return { fronts, hypervolume: hv, trainings: curves };
 }
 
 export interface ReportOptions {

@@ -13,6 +13,7 @@ import { archContextShape, contextOf, searchMember, type ArchContext } from '../
 import type { McpContext } from '../context.js';
 import { guarded, ok } from '../result.js';
 import { detail, DETAIL_SUMMARY_NOTE, idempotentRead } from './common.js';
+import { architecturePng, imageContent, memberRequest } from '../figures.js';
 
 const genotype = z
   .string()
@@ -96,7 +97,8 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         'pick), {searchId, hash} (any member), {model: "resnet18" | "resnet50", dataset}, or a genotype with ' +
         'space / dataset / size / channels / blocks. ' +
         DETAIL_SUMMARY_NOTE +
-        ' full adds the genes, the description and every layer.',
+        ' full adds the genes, the description and every layer. image: true adds the drawing (cells, ops, ' +
+        'channels) as a PNG image (searched architectures only; a PNG of ~300 kB).',
       inputSchema: {
         searchId: searchIdArg.optional(),
         hash: hashArg.optional(),
@@ -108,6 +110,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         channels: z.number().int().min(1).optional().describe('initial channels C0 (with genotype)'),
         blocks: z.number().int().min(1).optional().describe('blocks (with genotype)'),
         detail,
+        image: z.boolean().default(false).describe('also return the drawing as PNG image content'),
       },
       outputSchema: {
         kind: z.enum(['searched', 'model']),
@@ -128,13 +131,14 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
       annotations: idempotentRead,
     },
     async (args) =>
-      guarded(() => {
+      guarded(async () => {
         const full = args.detail === 'full';
         const given = [args.genotype, args.searchId, args.model].filter((v) => v !== undefined).length;
         if (given !== 1) throw new MstfError('INVALID_ARGUMENT', 'describe_architecture: give exactly one of searchId (+ hash), model or genotype');
         if (args.hash !== undefined && args.searchId === undefined) throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
 
         if (args.model !== undefined) {
+          if (args.image) throw new MstfError('INVALID_ARGUMENT', `image: drawings exist for searched architectures, not for model ${args.model}`);
           if (args.channels !== undefined || args.blocks !== undefined) {
             throw new MstfError('INVALID_ARGUMENT', `channels and blocks apply to searched architectures, not to model ${args.model}`);
           }
@@ -165,7 +169,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
           }
           const m = searchMember(ctx, args.searchId, args.hash);
           context = m.arch.context;
-          request = { space: m.setup.config.space, genotype: m.arch.genotype, inputShape: m.setup.inputShape, classes: m.setup.classes, options: m.setup.spaceOptions };
+          request = memberRequest(m);
         } else {
           const dc = args.dataset !== undefined ? datasetContext(ctx, args.dataset, args.size) : undefined;
           if (!dc && args.size !== undefined) throw new MstfError('INVALID_ARGUMENT', 'size: give a dataset too (the size is one of its image sizes)');
@@ -187,7 +191,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             classes: d.classes,
           };
         }
-        return ok({
+        const answer = ok({
           kind: 'searched' as const,
           ...(args.searchId !== undefined ? { searchId: args.searchId } : {}),
           genotype: d.genotype,
@@ -200,6 +204,8 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
           groups: groupTotals(d.layers),
           ...(full ? { genes: d.genes, summary: d.summary, layers: d.layers } : {}),
         });
+        if (args.image) answer.content.push(imageContent(await architecturePng(ctx, request)));
+        return answer;
       }),
   );
 

@@ -12,6 +12,7 @@ import { archContextShape, searchArchitectureShape, searchResults, type FrontMem
 import type { McpContext } from '../context.js';
 import { lastLogLine, spawnMstf } from '../detached.js';
 import { guarded, ok, page } from '../result.js';
+import { imageContent, paretoPng } from '../figures.js';
 import { estimateSearchSeconds, listSearchSummaries, searchService } from '../searches.js';
 import { detail, DETAIL_SUMMARY_NOTE, idempotentRead, limitArg, cursorArg, sleepUnlessAborted, TOOL_WRITE } from './common.js';
 
@@ -181,8 +182,14 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'The Pareto front of a search. Completed: its final front (basis "final"); cancelled, failed or still ' +
         'running: the front of its last finished generation (basis "best-so-far"). Every member has hash, params, ' +
         'FLOPs and raw scores; the shared context gives space, channels, blocks, dataset and input shape. ' +
-        DETAIL_SUMMARY_NOTE,
-      inputSchema: { searchId, detail },
+        DETAIL_SUMMARY_NOTE +
+        ' image: true adds the paper\'s Fig. 5 as a PNG image (FLOPs against each indicator: every candidate, the ' +
+        'first front per generation, the pick; completed searches only; a PNG of ~150 kB).',
+      inputSchema: {
+        searchId,
+        detail,
+        image: z.boolean().default(false).describe('also return the Pareto plot (Fig. 5) as PNG image content'),
+      },
       outputSchema: {
         searchId: z.string(),
         status,
@@ -193,8 +200,8 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: idempotentRead,
     },
-    async ({ searchId: id, detail: level }) =>
-      guarded(() => {
+    async ({ searchId: id, detail: level, image }) =>
+      guarded(async () => {
         const r = searchResults(ctx, id);
         const pareto =
           level === 'full'
@@ -206,7 +213,9 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
                 scores: m.scores,
                 ...(m.hash === r.selected?.hash ? { selected: true } : {}),
               }));
-        return ok({ searchId: r.searchId, status: r.status, basis: r.basis, generation: r.generation, context: r.context, pareto });
+        const answer = ok({ searchId: r.searchId, status: r.status, basis: r.basis, generation: r.generation, context: r.context, pareto });
+        if (image) answer.content.push(imageContent(await paretoPng(ctx, id)));
+        return answer;
       }),
   );
 
