@@ -3,7 +3,7 @@ export * from './backend.js';
 export * from './compile.js';
 export * from './losses.js';
 export * from './optimizers.js';
-export * from './ops.js';
+export * from './second-order.js';
 export * from './batch.js';
 export * from './benchmark-net.js';
 export * from './host-values.js';

@@ -7,7 +7,7 @@ import { tf } from '../../core/engine/tf.js';
 import { compileNetwork } from '../../core/engine/compile.js';
 import { benchmarkNetIR } from '../../core/engine/benchmark-net.js';
 import { softmaxCrossEntropy } from '../../core/engine/losses.js';
-import { hessianVectorProduct } from '../../core/engine/ops.js';
+import { exactHessianVectorProduct } from '../../core/engine/second-order.js';
 import { SGD, trainStep } from '../../core/engine/optimizers.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { isMstfError } from '../../core/errors.js';
@@ -260,7 +260,7 @@ describe('gradients', () => {
     net.dispose();
   });
 
-  it('hessianVectorProduct equals the exact H v of a quadratic loss', () => {
+  it('exactHessianVectorProduct equals the exact H v of a quadratic loss', () => {
     // in 2x2x3 -> gap -> dense 2 (no bias); loss = 0.5 * sum(out^2): H v (for W) = G^T (G V), G = gap output.
     const ir: NetworkIR = {
       nodes: [
@@ -275,7 +275,7 @@ describe('gradients', () => {
     const x = tf.tensor4d(xs, [4, 2, 2, 3]);
     const vData = randomArray(6, 22);
     const v = new Map([['fc/weight', tf.tensor2d(vData, [3, 2])]]);
-    const hv = hessianVectorProduct(net, (o) => tf.mul(tf.sum(tf.square(o.output)), 0.5), x, v).get('fc/weight')!;
+    const hv = exactHessianVectorProduct(net, (o) => tf.mul(tf.sum(tf.square(o.output)), 0.5), x, v).hv.get('fc/weight')!;
     const gRows: number[][] = [0, 1, 2, 3].map((b) =>
       [0, 1, 2].map((c) => (xs[b * 12 + c]! + xs[b * 12 + 3 + c]! + xs[b * 12 + 6 + c]! + xs[b * 12 + 9 + c]!) / 4),
     );
