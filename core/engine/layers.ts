@@ -112,6 +112,23 @@ export interface BatchStats {
 }
 
 /**
+ * Batch statistics of NHWC x per channel, as [1, C]: mean, biased variance (divided by N*H*W),
+ * rstd = 1 / sqrt(variance + eps), and the normalised x-hat. Shared by both training-mode batchnorms.
+ */
+export function batchStatistics(
+  x4: tf.Tensor4D,
+  eps: number,
+): { mean: tf.Tensor; variance: tf.Tensor; rstd: tf.Tensor; xhat: tf.Tensor4D } {
+  const [n, h, w] = x4.shape;
+  const m = n * h * w;
+  const mean = tf.div(channelSum(x4), m); // [1, C]
+  const centred = tf.sub(x4, mean) as tf.Tensor4D;
+  const variance = tf.div(channelSum(tf.square(centred) as tf.Tensor4D), m);
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  return { mean, variance, rstd, xhat: tf.mul(centred, rstd) as tf.Tensor4D };
+}
+
+/**
  * Training-mode batchnorm (batch statistics) with the closed-form backward as a tf.customGrad:
  * dx = gamma * rstd * (dy - mean(dy) - xhat * mean(dy * xhat)), dgamma = sum(dy * xhat), dbeta = sum(dy).
  * `onStats` receives the batch mean/variance (kept; the receiver disposes them).
@@ -127,11 +144,7 @@ export function batchNormTrain(
   const m = n * h * w;
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const mean = tf.div(channelSum(x4), m); // [1, C]
-    const centred = tf.sub(x4, mean) as tf.Tensor4D;
-    const variance = tf.div(channelSum(tf.square(centred)), m);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(centred, rstd) as tf.Tensor4D;
+    const { mean, variance, rstd, xhat } = batchStatistics(x4, eps);
     const y = tf.add(tf.mul(xhat, g), b);
     save([xhat, rstd, g]);
     if (onStats) onStats({ mean: tf.keep(tf.reshape(mean, [c])), variance: tf.keep(tf.reshape(variance, [c])) });

@@ -27,7 +27,7 @@
  */
 import { tf } from './tf.js';
 import { MstfError } from '../errors.js';
-import { channelSum, type BatchStats } from './layers.js';
+import { batchStatistics, channelSum, type BatchStats } from './layers.js';
 import type { TaskType } from '../contracts/dataset.js';
 import type { ForwardResult, GradientRequest, Network } from '../contracts/engine.js';
 
@@ -175,13 +175,7 @@ export function batchNormTrainTwice(
 ): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const m = n * h * w;
-  const normalise = (x4: tf.Tensor4D) => {
-    const mean = tf.div(channelSum(x4), m); // [1, C]
-    const centred = tf.sub(x4, mean) as tf.Tensor4D;
-    const variance = tf.div(channelSum(tf.square(centred) as tf.Tensor4D), m);
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    return { mean, variance, rstd, xhat: tf.mul(centred, rstd) as tf.Tensor4D };
-  };
+  const normalise = (x4: tf.Tensor4D) => batchStatistics(x4, eps);
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const { mean, variance, xhat } = normalise(x4);
