@@ -10,8 +10,8 @@ import { RunStore } from '../store/run-store.js';
 import type { CandidateRecord, SearchRecord } from '../store/types.js';
 import type { ArchRequest } from '../arch/describe.js';
 import { ensureBackend } from '../engine/backend.js';
-import { evaluateGenotype } from '../evaluation/context.js';
-import { archRequest, loadSearchBatch, resolveSetup, type SearchKernel } from './setup.js';
+import { contextFromSpec, evaluateGenotype } from '../evaluation/context.js';
+import { archRequest, evaluationSpec, loadSearchBatch, resolveSetup, type SearchKernel } from './setup.js';
 
 export interface MemberSelector {
   /** Prefix of the network hash (`mstf runs show` prints the first 12 characters). */
@@ -120,14 +120,8 @@ export async function rescoreMember(kernel: SearchKernel, m: SearchMember): Prom
   const setup = resolveSetup(kernel, m.search.config);
   await ensureBackend(kernel.settings.backend);
   const batch = await loadSearchBatch(kernel, setup);
-  const ctx = {
-    space: setup.space,
-    scoreIds: setup.scoreIds,
-    indicators: setup.indicators,
-    optionsById: setup.indicatorOptions,
-    ...(batch ? { batch } : {}),
-    seed: setup.config.seed,
-  };
+  // The same context a search's executor builds from its evaluation spec.
+  const ctx = await contextFromSpec(kernel, evaluationSpec(setup, kernel, batch), kernel.settings.dataDir);
   const ev = await evaluateGenotype(ctx, setup.space.format(setup.space.parse(m.candidate.genotype)));
   if (ev.hash !== m.candidate.hash) {
     throw new MstfError('INTERNAL', `genotype ${m.candidate.genotype} hashes to ${ev.hash} now, ${m.candidate.hash} in the store: the space changed`);
