@@ -33,5 +33,8 @@ for (let i = 0; i < px.length; i++) px[i] = (i * 7919) % 4096;
 const file = path.join(empty, 'big.dcm');
 fs.writeFileSync(file, dicomBytes({ rows, cols, bits: 16, pixels: px }));
 const g = time('decode DICOM 4000x3000 16-bit', () => decodeDicom(file));
-for (const s of [224, 800]) time(`area resize 4000x3000 -> ${s}x${s}`, () => resizeImage({ data: g.pixels, height: rows, width: cols, channels: 1 }, s, s));
+for (const s of [224, 800])
+  time(`area resize 4000x3000 -> ${s}x${s}`, () =>
+    resizeImage({ data: g.pixels, height: rows, width: cols, channels: 1 }, s, s),
+  );
 fs.rmSync(empty, { recursive: true, force: true });

@@ -51,8 +51,14 @@ async function bench(name: BackendName): Promise<Row> {
   const decision = await ensureBackend(name);
   const rng = new Rng(42);
   const net = compileNetwork(benchmarkNetIR({ channels: 32, size: 28, classes: 10 }), { seed: 1 });
-  const x = tf.tensor4d(Float32Array.from({ length: BATCH * 784 }, () => rng.next() * 2 - 1), [BATCH, 28, 28, 1]);
-  const labels = tf.tensor1d(Int32Array.from({ length: BATCH }, (_, i) => (i * 7) % 10), 'int32');
+  const x = tf.tensor4d(
+    Float32Array.from({ length: BATCH * 784 }, () => rng.next() * 2 - 1),
+    [BATCH, 28, 28, 1],
+  );
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: BATCH }, (_, i) => (i * 7) % 10),
+    'int32',
+  );
   const loss = (o: { output: tf.Tensor }) => softmaxCrossEntropy(o.output, labels);
   const reps = name === 'cpu' ? 1 : REPS;
   const row: Row = { backend: name, forward: '-', fwdBwd: '-', note: decision.reason };
@@ -102,8 +108,13 @@ for (const name of BACKEND_NAMES) {
   rows.push(await bench(name));
 }
 
-const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-console.log(`engine benchmark: batch ${BATCH}, 28x28x1, C=32, medians of ${REPS} (cpu: 1); ${os.cpus().length} CPUs, load ${load}`);
+const load = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
+console.log(
+  `engine benchmark: batch ${BATCH}, 28x28x1, C=32, medians of ${REPS} (cpu: 1); ${os.cpus().length} CPUs, load ${load}`,
+);
 console.log('| backend | forward ms | fwd+bwd ms | note |');
 console.log('|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.backend} | ${r.forward} | ${r.fwdBwd} | ${r.note} |`);

@@ -41,7 +41,10 @@ async function makeBatch(kernel: Kernel, n: number): Promise<{ batch: Batch; sou
     for (let i = 0; i < x.length; i++) x[i] = rng.normal();
     const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
     const why = (e as Error).message.split('\n')[0];
-    return { batch: { x, shape: [n, 28, 28, 1], labels, labelWidth: 1, task: 'binary-class', classes: 2 }, source: `Gaussian noise (breastmnist unavailable: ${why})` };
+    return {
+      batch: { x, shape: [n, 28, 28, 1], labels, labelWidth: 1, task: 'binary-class', classes: 2 },
+      source: `Gaussian noise (breastmnist unavailable: ${why})`,
+    };
   }
 }
 
@@ -73,10 +76,21 @@ async function timeSection(c0: number, n: number, groups: { batch: Batch; ids: s
   const genotypes = Array.from({ length: n }, () => inst.sample(rng));
   for (const { batch: b, ids } of groups) {
     const inds = selected.indicators.filter((i) => ids.includes(i.id));
-    const group = inds.map((i) => ({ id: i.id, batch: i.needs.data ? b.shape[0] : 0, ms: [] as number[], errors: new Set<string>() }));
+    const group = inds.map((i) => ({
+      id: i.id,
+      batch: i.needs.data ? b.shape[0] : 0,
+      ms: [] as number[],
+      errors: new Set<string>(),
+    }));
     rows.push(...group);
     for (const [k, g] of genotypes.entries()) {
-      const r = await scoreArchitecture({ ir: inst.decode(g), indicators: inds, optionsById: selected.optionsById, batch: b, seed: k });
+      const r = await scoreArchitecture({
+        ir: inst.decode(g),
+        indicators: inds,
+        optionsById: selected.optionsById,
+        batch: b,
+        seed: k,
+      });
       for (const row of group) {
         const d = r.details[row.id]!;
         if (d.error) row.errors.add(d.error);
@@ -93,8 +107,12 @@ async function timeSection(c0: number, n: number, groups: { batch: Batch; ids: s
     const mean = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
     if (xs.length) total += mean;
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '-').padStart(9);
-    const note = r.errors.size ? `failed ${r.errors.size === 1 ? '' : `(${r.errors.size} kinds) `}: ${[...r.errors][0]}` : '';
-    console.log(`${r.id.padEnd(12)} ${String(r.batch || '-').padStart(6)} ${f(xs.length ? median(xs) : NaN)} ${f(mean)} ${f(xs.length ? Math.min(...xs) : NaN)} ${f(xs.length ? Math.max(...xs) : NaN)}  ${note}`);
+    const note = r.errors.size
+      ? `failed ${r.errors.size === 1 ? '' : `(${r.errors.size} kinds) `}: ${[...r.errors][0]}`
+      : '';
+    console.log(
+      `${r.id.padEnd(12)} ${String(r.batch || '-').padStart(6)} ${f(xs.length ? median(xs) : NaN)} ${f(mean)} ${f(xs.length ? Math.min(...xs) : NaN)} ${f(xs.length ? Math.max(...xs) : NaN)}  ${note}`,
+    );
   }
   console.log(`${'sum'.padEnd(12)} ${''.padStart(6)} ${''.padStart(9)} ${total.toFixed(0).padStart(9)}\n`);
 }
@@ -109,7 +127,13 @@ if (memCandidates > 0) {
   let leaks = 0;
   let failures = 0;
   for (let k = 1; k <= memCandidates; k++) {
-    const r = await scoreArchitecture({ ir: inst.decode(inst.sample(rng)), indicators: selected.indicators, optionsById: selected.optionsById, batch: small, seed: k });
+    const r = await scoreArchitecture({
+      ir: inst.decode(inst.sample(rng)),
+      indicators: selected.indicators,
+      optionsById: selected.optionsById,
+      batch: small,
+      seed: k,
+    });
     leaks += Object.values(r.details).filter((d) => d.leakedTensors !== undefined).length;
     failures += Object.values(r.details).filter((d) => d.error !== undefined).length;
     if (k === 1 || k % Math.max(1, Math.floor(memCandidates / 5)) === 0 || k === memCandidates) {
@@ -118,9 +142,13 @@ if (memCandidates > 0) {
     }
     if (k % 10 === 0) process.stderr.write(`memory loop: ${k}/${memCandidates}\n`);
   }
-  console.log(`tf.memory() across ${memCandidates} candidates (C0=8, batch 8, ${selected.indicators.length} indicators each), before: ${start} tensors`);
+  console.log(
+    `tf.memory() across ${memCandidates} candidates (C0=8, batch 8, ${selected.indicators.length} indicators each), before: ${start} tensors`,
+  );
   for (const m of marks) console.log(`  after ${m}`);
-  console.log(`  indicator runs flagged as leaking: ${leaks}; failed runs: ${failures}; numTensors ${tf.memory().numTensors === start ? 'flat' : 'NOT flat'}\n`);
+  console.log(
+    `  indicator runs flagged as leaking: ${leaks}; failed runs: ${failures}; numTensors ${tf.memory().numTensors === start ? 'flat' : 'NOT flat'}\n`,
+  );
 }
 
 const allIds = selected.indicators.map((i) => i.id);
@@ -130,6 +158,8 @@ await timeSection(16, counts[16], [{ batch, ids: allIds }]);
 const backwardOnData = selected.indicators.filter((i) => i.needs.data && i.needs.backward).map((i) => i.id);
 const batch128 = Number(flag('batch128', decision.name === 'wasm' ? 16 : batchSize));
 await timeSection(128, counts[128], [
-  ...(backwardOnData.length ? [{ batch: batch128 === batchSize ? batch : (await makeBatch(kernel, batch128)).batch, ids: backwardOnData }] : []),
+  ...(backwardOnData.length
+    ? [{ batch: batch128 === batchSize ? batch : (await makeBatch(kernel, batch128)).batch, ids: backwardOnData }]
+    : []),
   { batch, ids: allIds.filter((id) => !backwardOnData.includes(id)) },
 ]);

@@ -186,7 +186,8 @@ async function mstfCandidate(g: number[], k: number): Promise<Times & { scores: 
 const rows: { mstf: Times; torch?: Times }[] = [];
 const header = `${'candidate'.padEnd(10)} ${'init'.padStart(13)} ${'jacob_cov'.padStart(13)} ${'synflow'.padStart(13)} ${'pair'.padStart(13)}   (mstf / PyTorch)`;
 if (genotypes.length > 0) console.log(header);
-const cell = (a: number, b?: number): string => (b === undefined ? `${a.toFixed(0)}` : `${a.toFixed(0)}/${b.toFixed(0)}`).padStart(13);
+const cell = (a: number, b?: number): string =>
+  (b === undefined ? `${a.toFixed(0)}` : `${a.toFixed(0)}/${b.toFixed(0)}`).padStart(13);
 const tensorsBefore = tf.memory().numTensors;
 for (const [k, g] of genotypes.entries()) {
   // Alternate who goes first, so a load spike does not always hit the same side.
@@ -236,7 +237,9 @@ if (rows.length > 0) {
     const f = (x: Times): number => (x.forward ?? NaN) + x.synflow;
     const a = med('mstf', (x) => x.jacob_cov + x.synflow);
     const b = med('torch', f);
-    console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (PyTorch's jacob_cov without its Gram matmuls: a lower bound for any BLAS)`);
+    console.log(
+      `  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x  (PyTorch's jacob_cov without its Gram matmuls: a lower bound for any BLAS)`,
+    );
   }
   const cpuOf = (x: Times): Times => ({ ...x.cpu!, cpu: x.cpu! });
   if (rows.every((r) => r.mstf.cpu && (!ref || r.torch?.cpu))) {
@@ -248,12 +251,16 @@ if (rows.length > 0) {
         continue;
       }
       const b = median(rows.map((r) => f(cpuOf(r.torch!))));
-      console.log(`  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+      console.log(
+        `  ${name.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`,
+      );
     }
     if (ref) {
       const a = median(rows.map((r) => r.mstf.cpu!.jacob_cov + r.mstf.cpu!.synflow));
       const b = median(rows.map((r) => (r.torch!.cpu!.forward ?? NaN) + r.torch!.cpu!.synflow));
-      console.log(`  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`);
+      console.log(
+        `  ${'pair vs PyTorch forward-only'.padEnd(28)} mstf ${a.toFixed(0).padStart(6)} ms  PyTorch ${b.toFixed(0).padStart(6)} ms  ratio of medians ${(a / b).toFixed(2)}x`,
+      );
     }
   }
   console.log(`  tf.memory().numTensors: ${tensorsBefore} before, ${tf.memory().numTensors} after`);
@@ -283,7 +290,13 @@ if (train) {
   const a = median(mstfSteps);
   let line = `\ntraining step (forward + backward + Adam, batch 64, C0=16 candidate): mstf ${a.toFixed(0)} ms`;
   if (ref) {
-    const r = await ref.ask<{ steps: number[] }>({ op: 'train', genotype: g, c0: 16, batch: 64, steps: trainSteps + 1 });
+    const r = await ref.ask<{ steps: number[] }>({
+      op: 'train',
+      genotype: g,
+      c0: 16,
+      batch: 64,
+      steps: trainSteps + 1,
+    });
     const b = median(r.steps.slice(1));
     line += `, PyTorch ${b.toFixed(0)} ms, ratio ${(a / b).toFixed(2)}x`;
   }
@@ -293,18 +306,25 @@ ref?.close();
 
 if (loop > 0) {
   const heapMiB = (): string =>
-    tf.getBackend() === 'wasm' ? `${((tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!.HEAPU8.buffer.byteLength / 2 ** 20).toFixed(0)} MiB` : '-';
+    tf.getBackend() === 'wasm'
+      ? `${((tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!.HEAPU8.buffer.byteLength / 2 ** 20).toFixed(0)} MiB`
+      : '-';
   // The largest candidate of the space first (every node conv7x1_1x7 on the cell input): the heap's high-water mark.
   const largest = Array.from({ length: 3 }, () => [5, 0, 5, 0, 5, 0, 5, 0, 5, 0, 0, 1, 2, 3]).flat();
   const loopRng = new Rng(seed + 1);
   const start = tf.memory().numTensors;
-  console.log(`\nmemory loop: ${loop} candidates at C0=${c0}, batch ${batchSize}; numTensors ${start}, wasm heap ${heapMiB()} before`);
+  console.log(
+    `\nmemory loop: ${loop} candidates at C0=${c0}, batch ${batchSize}; numTensors ${start}, wasm heap ${heapMiB()} before`,
+  );
   const every = Math.max(1, Math.floor(loop / 10));
   for (let k = 1; k <= loop; k++) {
     const g = k === 1 ? largest : space.sample(loopRng);
     const r = await scoreArchitecture({ ir: space.decode(g), indicators: [jacobCov, synflow], batch, seed: k });
-    for (const [id, d] of Object.entries(r.details)) if (d.error || d.leakedTensors) throw new Error(`candidate ${k} ${id}: ${d.error ?? `leaked ${d.leakedTensors} tensors`}`);
-    if (k === 1 || k % every === 0 || k === loop) console.log(`  after ${k}: numTensors ${tf.memory().numTensors}, wasm heap ${heapMiB()}`);
+    for (const [id, d] of Object.entries(r.details))
+      if (d.error || d.leakedTensors)
+        throw new Error(`candidate ${k} ${id}: ${d.error ?? `leaked ${d.leakedTensors} tensors`}`);
+    if (k === 1 || k % every === 0 || k === loop)
+      console.log(`  after ${k}: numTensors ${tf.memory().numTensors}, wasm heap ${heapMiB()}`);
   }
   console.log(`  numTensors ${tf.memory().numTensors === start ? 'flat' : 'NOT flat'}`);
 }

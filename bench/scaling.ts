@@ -37,7 +37,10 @@ async function measure(id: string, opts: Partial<ExecutorOpenOptions>, warm: num
   const session = await ex.open(spec, { searchId: `bench-${process.pid}-${id}-${opts.workers ?? 1}`, kernel, ...opts });
   try {
     const wrng = new Rng(7);
-    const warmup = Array.from({ length: warm }, (_, index) => ({ index, genotype: setup.space.format(setup.space.sample(wrng)) }));
+    const warmup = Array.from({ length: warm }, (_, index) => ({
+      index,
+      genotype: setup.space.format(setup.space.sample(wrng)),
+    }));
     await session.evaluate(warmup, {});
     const t0 = performance.now();
     const rows = await session.evaluate(requests, {});
@@ -64,10 +67,14 @@ const rows: { executor: string; workers: number; perSecond: number }[] = [];
 const report = (executorId: string, workers: number, perSecond: number) => {
   rows.push({ executor: executorId, workers, perSecond });
   const speedup = perSecond / rows[0]!.perSecond;
-  console.log(`${executorId.padEnd(6)} ${String(workers).padStart(2)} worker(s): ${perSecond.toFixed(3)} candidates/s, x${speedup.toFixed(2)} over local`);
+  console.log(
+    `${executorId.padEnd(6)} ${String(workers).padStart(2)} worker(s): ${perSecond.toFixed(3)} candidates/s, x${speedup.toFixed(2)} over local`,
+  );
 };
 
-console.log(`${count} genotypes, cpu preset (C0 ${setup.config.channels}, batch ${setup.config.batchSize}, ${setup.scoreIds.join(' + ')}), ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(
+  `${count} genotypes, cpu preset (C0 ${setup.config.channels}, batch ${setup.config.batchSize}, ${setup.scoreIds.join(' + ')}), ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)}`,
+);
 report('local', 1, await measure('local', {}, 1));
 for (let n = 1; n <= maxWorkers; n++) report('pool', n, await measure('pool', { workers: n }, n));
 
@@ -75,7 +82,11 @@ if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
   console.log('bullmq: skipped, redis-server is not installed (apt-get install -y redis-server)');
 } else {
   const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await new Promise((r) => setTimeout(r, 500));
   const url = `redis://127.0.0.1:${port}`;
   try {
@@ -83,10 +94,14 @@ if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
       const workers: ChildProcess[] = [];
       for (let i = 0; i < n; i++) {
         workers.push(
-          spawn(process.execPath, [path.join(packageRoot(), 'bin', 'run.js'), 'worker', '--redis', url, '--concurrency', '1'], {
-            stdio: 'ignore',
-            env: process.env,
-          }),
+          spawn(
+            process.execPath,
+            [path.join(packageRoot(), 'bin', 'run.js'), 'worker', '--redis', url, '--concurrency', '1'],
+            {
+              stdio: 'ignore',
+              env: process.env,
+            },
+          ),
         );
       }
       try {
@@ -100,4 +115,6 @@ if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
     redis.kill('SIGTERM');
   }
 }
-console.log(`load average at the end ${os.loadavg()[0]!.toFixed(1)} (other processes share these cores: compare ratios within one run)`);
+console.log(
+  `load average at the end ${os.loadavg()[0]!.toFixed(1)} (other processes share these cores: compare ratios within one run)`,
+);

@@ -26,11 +26,20 @@ const perIndicator: Record<string, number[]> = {};
 for (let i = 0; i < n; i++) {
   const ev = await evaluateGenotype(ctx, setup.space.format(setup.space.sample(rng)));
   times.push(ev.ms);
-  for (const [id, d] of Object.entries(ev.details)) (perIndicator[id] ??= []).push((d as { ms: number }).ms);
+  for (const [id, d] of Object.entries(ev.details)) {
+    perIndicator[id] ??= [];
+    perIndicator[id].push((d as { ms: number }).ms);
+  }
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-console.log(`backend ${backend.name}, preset ${preset}: C0=${config.channels}, batch ${config.batchSize}, ${config.indicators.join('+')}`);
-console.log(`candidate: mean ${(mean(times) / 1000).toFixed(2)} s over ${n} (min ${(Math.min(...times) / 1000).toFixed(2)}, max ${(Math.max(...times) / 1000).toFixed(2)})`);
+console.log(
+  `backend ${backend.name}, preset ${preset}: C0=${config.channels}, batch ${config.batchSize}, ${config.indicators.join('+')}`,
+);
+console.log(
+  `candidate: mean ${(mean(times) / 1000).toFixed(2)} s over ${n} (min ${(Math.min(...times) / 1000).toFixed(2)}, max ${(Math.max(...times) / 1000).toFixed(2)})`,
+);
 for (const [id, ms] of Object.entries(perIndicator)) console.log(`  ${id}: ${(mean(ms) / 1000).toFixed(3)} s`);
 const total = config.population + config.offspring * (config.generations - 1);
-console.log(`estimated search: ${total} candidates x ${(mean(times) / 1000).toFixed(2)} s = ${((total * mean(times)) / 60000).toFixed(1)} min`);
+console.log(
+  `estimated search: ${total} candidates x ${(mean(times) / 1000).toFixed(2)} s = ${((total * mean(times)) / 60000).toFixed(1)} min`,
+);

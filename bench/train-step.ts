@@ -62,7 +62,15 @@ async function runModel(name: string): Promise<void> {
     tf.dispose([...g.grads.values()]);
     const seconds = (performance.now() - t0) / 1000;
     if (i > 0 || steps === 1) times.push(seconds); // the first step warms up
-    console.log(JSON.stringify({ model: name, step: i + 1, seconds, heapMiB: mb(heapBytes()), rssMiB: mb(process.memoryUsage().rss) }));
+    console.log(
+      JSON.stringify({
+        model: name,
+        step: i + 1,
+        seconds,
+        heapMiB: mb(heapBytes()),
+        rssMiB: mb(process.memoryUsage().rss),
+      }),
+    );
   }
   const t0 = performance.now();
   for (let s = 0; s < batch; s += plan.evalBatch) {

@@ -77,10 +77,12 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
 
   /** Print a JSON value on one line (machine-readable output for --json). */
   protected printJson(value: unknown): void {
-    process.stdout.write(JSON.stringify(value) + '\n');
+    process.stdout.write(`${JSON.stringify(value)}\n`);
   }
 
-  protected override async catch(err: Error & { code?: string; exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+  protected override async catch(
+    err: Error & { code?: string; exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
     // this.exit() and oclif's own exits keep their behaviour.
     if (err.code === 'EEXIT') return super.catch(err);
     const verbose = process.argv.includes('--verbose');
@@ -89,10 +91,10 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       process.stderr.write(`mstf: INVALID_ARGUMENT: ${err.message.split('\n')[0]!.trim()} (see --help)\n`);
       process.exitCode = err.oclif.exit || 2;
     } else {
-      process.stderr.write(errorLine(err) + '\n');
+      process.stderr.write(`${errorLine(err)}\n`);
       process.exitCode = err instanceof MstfError ? 1 : 2;
     }
-    if (verbose && err.stack) process.stderr.write(err.stack + '\n');
+    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     this.exit(process.exitCode);
   }
 }

@@ -75,7 +75,10 @@ export function setupOfSearch(ctx: McpContext, s: SearchRecord): SearchSetup {
   return resolveSetup(ctx.kernel, s.config, { checkData: false });
 }
 
-export function toArchitecture(c: Pick<CandidateRecord, 'hash' | 'genotype' | 'params' | 'flops' | 'scores'>, context: ArchContext): SearchArchitecture {
+export function toArchitecture(
+  c: Pick<CandidateRecord, 'hash' | 'genotype' | 'params' | 'flops' | 'scores'>,
+  context: ArchContext,
+): SearchArchitecture {
   return {
     hash: c.hash,
     genotype: c.genotype,
@@ -146,21 +149,33 @@ export function searchResults(ctx: McpContext, id: string): SearchResults {
     normalised: Object.fromEntries(Object.entries(built.normalised[i]!).map(([k, v]) => [k, finiteOrNull(v)])),
     violation: population[i]!.violation,
   });
-  return { ...base, basis: 'best-so-far', selected: toArchitecture(population[pick]!.candidate, context), pareto: front.map(member) };
+  return {
+    ...base,
+    basis: 'best-so-far',
+    selected: toArchitecture(population[pick]!.candidate, context),
+    pareto: front.map(member),
+  };
 }
 
 /**
  * A member of a search by hash (any candidate it evaluated), or its pick when no hash is given (the final
  * pick, or the best so far of a search that did not complete).
  */
-export function searchMember(ctx: McpContext, searchId: string, hash?: string): { search: SearchRecord; setup: SearchSetup; arch: SearchArchitecture } {
+export function searchMember(
+  ctx: McpContext,
+  searchId: string,
+  hash?: string,
+): { search: SearchRecord; setup: SearchSetup; arch: SearchArchitecture } {
   const service = searchService(ctx);
   const search = service.store.requireSearch(searchId);
   const setup = setupOfSearch(ctx, search);
   if (hash === undefined) {
     const r = searchResults(ctx, searchId);
     if (!r.selected) {
-      throw new MstfError('INVALID_ARGUMENT', `search ${searchId} has no pick yet (status ${search.status}, no generation finished); poll get_search_status`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `search ${searchId} has no pick yet (status ${search.status}, no generation finished); poll get_search_status`,
+      );
     }
     return { search, setup, arch: r.selected };
   }
@@ -168,8 +183,15 @@ export function searchMember(ctx: McpContext, searchId: string, hash?: string): 
   const matches = service.store.candidates(searchId).filter((c) => c.hash.toLowerCase().startsWith(wanted));
   const unique = new Map(matches.map((c) => [c.hash, c]));
   if (unique.size === 0) {
-    throw new MstfError('NOT_FOUND', `search ${searchId} evaluated no architecture with hash ${hash} (get_pareto_front lists its members)`);
+    throw new MstfError(
+      'NOT_FOUND',
+      `search ${searchId} evaluated no architecture with hash ${hash} (get_pareto_front lists its members)`,
+    );
   }
-  if (unique.size > 1) throw new MstfError('INVALID_ARGUMENT', `hash prefix ${hash} matches ${unique.size} architectures of search ${searchId}; give more characters`);
+  if (unique.size > 1)
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `hash prefix ${hash} matches ${unique.size} architectures of search ${searchId}; give more characters`,
+    );
   return { search, setup, arch: toArchitecture([...unique.values()][0]!, contextOf(setup)) };
 }

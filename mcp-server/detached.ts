@@ -75,7 +75,10 @@ export function lastLogLine(file: string): string {
     fs.readSync(fd, buf, 0, buf.length, size - buf.length);
     fs.closeSync(fd);
     const text = buf.toString('utf8');
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines[lines.length - 1] ?? '';
   } catch {
     return '';

@@ -25,7 +25,8 @@ let booted: { key: string; kernel: Promise<Kernel>; service?: SearchService } | 
 function kernelFor(task: FigureTask) {
   const settings: Settings = { ...task.settings, readOnlyStore: true };
   const key = JSON.stringify([settings, task.extraPlugins]);
-  if (booted?.key !== key) booted = { key, kernel: bootKernel({ settings, builtins: builtinPlugins, extraPlugins: task.extraPlugins }) };
+  if (booted?.key !== key)
+    booted = { key, kernel: bootKernel({ settings, builtins: builtinPlugins, extraPlugins: task.extraPlugins }) };
   return booted;
 }
 
@@ -37,7 +38,8 @@ export default async function renderFigure(task: FigureTask): Promise<FigureRepl
     if (task.kind === 'architecture') {
       svg = drawArchitecture(kernel, task.request);
     } else {
-      const service = (b.service ??= SearchService.fromKernel(kernel));
+      b.service ??= SearchService.fromKernel(kernel);
+      const service = b.service;
       svg = await frontsFigure(service, task.searchId, service.show(task.searchId));
     }
     return { png: svgToPng(svg) };

@@ -26,20 +26,31 @@ export function imageContent(png: Buffer): ImageContent {
 
 /** The request that builds a search member (searchMember's answer) as its search built it. */
 export function memberRequest(m: Pick<ReturnType<typeof searchMember>, 'setup' | 'arch'>): ArchRequest {
-  return { space: m.setup.config.space, genotype: m.arch.genotype, inputShape: m.setup.inputShape, classes: m.setup.classes, options: m.setup.spaceOptions };
+  return {
+    space: m.setup.config.space,
+    genotype: m.arch.genotype,
+    inputShape: m.setup.inputShape,
+    classes: m.setup.classes,
+    options: m.setup.spaceOptions,
+  };
 }
 
 /** The compiled worker module. Running from TypeScript sources (tests) the thread uses dist/: build first. */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? path.join(packageRoot(), 'dist', 'mcp-server', 'figure-worker.js') : path.join(path.dirname(here), 'figure-worker.js');
+  const file = here.endsWith('.ts')
+    ? path.join(packageRoot(), 'dist', 'mcp-server', 'figure-worker.js')
+    : path.join(path.dirname(here), 'figure-worker.js');
   if (!fs.existsSync(file)) throw new MstfError('INTERNAL', `figure worker ${file} is missing: run \`npm run build\``);
   return file;
 }
 
 let pool: Piscina | undefined;
 
-async function render(ctx: McpContext, what: { kind: 'architecture'; request: ArchRequest } | { kind: 'pareto'; searchId: string }): Promise<Buffer> {
+async function render(
+  ctx: McpContext,
+  what: { kind: 'architecture'; request: ArchRequest } | { kind: 'pareto'; searchId: string },
+): Promise<Buffer> {
   pool ??= new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
   // The server's own --plugin values, so a third-party space draws in the thread as it does here.
   const extraPlugins = ctx.childFlags.flatMap((f, i) => (ctx.childFlags[i - 1] === '--plugin' ? [f] : []));

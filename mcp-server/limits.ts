@@ -139,15 +139,27 @@ export class Admission {
 
   check(
     tool: 'start_search' | 'start_training',
-    want: { candidates?: number; channels?: number; batchSize?: number; epochs?: number; network?: () => NetworkIR | undefined },
+    want: {
+      candidates?: number;
+      channels?: number;
+      batchSize?: number;
+      epochs?: number;
+      network?: () => NetworkIR | undefined;
+    },
   ): void {
     const L = this.limits;
     const refuse = (what: string, flag: string) => {
-      throw new MstfError('LIMIT', `${tool}: ${what} (change with \`mstf mcp --${flag}\` or "mcp" in mstf.config.json)`);
+      throw new MstfError(
+        'LIMIT',
+        `${tool}: ${what} (change with \`mstf mcp --${flag}\` or "mcp" in mstf.config.json)`,
+      );
     };
     const running = this.running();
     if (running >= L.maxJobs) {
-      refuse(`${running} searches and trainings started by this server are running, the limit is ${L.maxJobs}; wait for one to end or cancel one`, 'max-jobs');
+      refuse(
+        `${running} searches and trainings started by this server are running, the limit is ${L.maxJobs}; wait for one to end or cancel one`,
+        'max-jobs',
+      );
     }
     if (want.candidates !== undefined && want.candidates > L.maxCandidates) {
       refuse(`${want.candidates} candidates is over the limit of ${L.maxCandidates} per search`, 'max-candidates');

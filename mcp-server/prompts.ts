@@ -10,7 +10,8 @@ import { modelIds } from '../core/models/index.js';
 import type { McpContext } from './context.js';
 import { listSearchSummaries } from './searches.js';
 
-const startsWith = (values: string[], prefix: string | undefined) => values.filter((v) => v.startsWith(prefix ?? '')).slice(0, 100);
+const startsWith = (values: string[], prefix: string | undefined) =>
+  values.filter((v) => v.startsWith(prefix ?? '')).slice(0, 100);
 
 function user(text: string) {
   return { messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] };
@@ -21,23 +22,43 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
   const indicatorIds = () => ctx.kernel.registry('indicator').ids().sort();
   const dataset = completable(z.string().describe('dataset id, e.g. breastmnist'), (v) => startsWith(datasetIds(), v));
   /** A comma-separated list: complete the last item, keep the ones before. */
-  const indicators = completable(z.string().optional().describe('comma-separated indicator ids (default jacob_cov,synflow)'), (v) => {
-    const parts = (v ?? '').split(',');
-    const head = parts.slice(0, -1).map((p) => p.trim());
-    return startsWith(indicatorIds(), parts[parts.length - 1]!.trim()).filter((id) => !head.includes(id)).map((id) => [...head, id].join(','));
-  });
-  const searchId = completable(z.string().describe('a search id (list_searches)'), (v) => startsWith(listSearchSummaries(ctx).map((s) => s.id), v));
+  const indicators = completable(
+    z.string().optional().describe('comma-separated indicator ids (default jacob_cov,synflow)'),
+    (v) => {
+      const parts = (v ?? '').split(',');
+      const head = parts.slice(0, -1).map((p) => p.trim());
+      return startsWith(indicatorIds(), parts[parts.length - 1]!.trim())
+        .filter((id) => !head.includes(id))
+        .map((id) => [...head, id].join(','));
+    },
+  );
+  const searchId = completable(z.string().describe('a search id (list_searches)'), (v) =>
+    startsWith(
+      listSearchSummaries(ctx).map((s) => s.id),
+      v,
+    ),
+  );
   // Optional arguments: completable wraps the optional schema (the SDK looks for the completer on the field itself).
-  const baseline = completable(z.string().optional().describe(`baseline model: ${modelIds().join(' or ')} (default resnet18)`), (v) =>
-    startsWith(modelIds(), v),
+  const baseline = completable(
+    z
+      .string()
+      .optional()
+      .describe(`baseline model: ${modelIds().join(' or ')} (default resnet18)`),
+    (v) => startsWith(modelIds(), v),
   );
 
   server.registerPrompt(
     'find_small_architecture',
     {
       title: 'Find a small architecture for a dataset',
-      description: 'Search the mstf space for a dataset and report the pick and the Pareto front (params, FLOPs, scores)',
-      argsSchema: { dataset, preset: completable(z.string().optional().describe('cpu (minutes, default) or paper'), (v) => startsWith(['cpu', 'paper'], v)) },
+      description:
+        'Search the mstf space for a dataset and report the pick and the Pareto front (params, FLOPs, scores)',
+      argsSchema: {
+        dataset,
+        preset: completable(z.string().optional().describe('cpu (minutes, default) or paper'), (v) =>
+          startsWith(['cpu', 'paper'], v),
+        ),
+      },
     },
     ({ dataset: ds, preset }) =>
       user(
@@ -54,7 +75,8 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
     'compare_with_baseline',
     {
       title: 'Compare a searched architecture with a baseline',
-      description: 'Train the pick of a search and a baseline (ResNet-18 by default) with the same protocol and compare them',
+      description:
+        'Train the pick of a search and a baseline (ResNet-18 by default) with the same protocol and compare them',
       argsSchema: {
         searchId,
         baseline,
@@ -78,11 +100,15 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
     'reproduce_paper_row',
     {
       title: 'Reproduce a row of the MSTF-NAS paper tables',
-      description: 'Paper budget search + 100-epoch training on one MedMNIST subset (Tables II/III; indicator pairs: Table VIII)',
+      description:
+        'Paper budget search + 100-epoch training on one MedMNIST subset (Tables II/III; indicator pairs: Table VIII)',
       argsSchema: { dataset, indicators },
     },
     ({ dataset: ds, indicators: ind }) => {
-      const ids = (ind ?? 'jacob_cov,synflow').split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = (ind ?? 'jacob_cov,synflow')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       return user(
         `Reproduce the MSTF-NAS paper result for ${ds} with indicators ${ids.join(' + ')}. ` +
           `1) start_search {"dataset": "${ds}", "preset": "paper", "indicators": ${JSON.stringify(ids)}} (population 40, 30 generations, C0 128: hours on a CPU; start_search gives an estimate). ` +

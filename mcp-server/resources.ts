@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   ErrorCode,
   ListResourcesRequestSchema,
@@ -44,7 +44,15 @@ async function read<T>(uri: string, body: () => T | Promise<T>): Promise<T> {
 
 function trainingRow(ctx: McpContext, id: string) {
   const r = trainingReport(ctx, id);
-  return { trainingId: r.trainingId, name: r.name, dataset: r.dataset, state: r.state, epoch: r.epoch, epochs: r.epochs, test: r.test };
+  return {
+    trainingId: r.trainingId,
+    name: r.name,
+    dataset: r.dataset,
+    state: r.state,
+    epoch: r.epoch,
+    epochs: r.epochs,
+    test: r.test,
+  };
 }
 
 /**
@@ -56,13 +64,21 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
   server.registerResource(
     'searches',
     SEARCHES_URI,
-    { title: 'Searches', description: 'Every search in the run store (id, status, progress)', mimeType: 'application/json' },
+    {
+      title: 'Searches',
+      description: 'Every search in the run store (id, status, progress)',
+      mimeType: 'application/json',
+    },
     async (uri) => json(uri.href, { store: ctx.settings.storePath, searches: listSearchSummaries(ctx) }),
   );
   server.registerResource(
     'trainings',
     TRAININGS_URI,
-    { title: 'Trainings', description: 'Every training of this workspace (id, what, state, test metrics)', mimeType: 'application/json' },
+    {
+      title: 'Trainings',
+      description: 'Every training of this workspace (id, what, state, test metrics)',
+      mimeType: 'application/json',
+    },
     async (uri) =>
       json(uri.href, {
         trainings: listTrainingIds(ctx).flatMap((id) => {
@@ -77,7 +93,10 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
 
   server.registerResource(
     'search',
-    new ResourceTemplate(`${SEARCHES_URI}/{id}`, { list: undefined, complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) } }),
+    new ResourceTemplate(`${SEARCHES_URI}/{id}`, {
+      list: undefined,
+      complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) },
+    }),
     { title: 'Search', description: 'One search: its configuration and status', mimeType: 'application/json' },
     async (uri, { id }) =>
       read(uri.href, () => {
@@ -90,7 +109,10 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
 
   server.registerResource(
     'search-pareto',
-    new ResourceTemplate(`${SEARCHES_URI}/{id}/pareto`, { list: undefined, complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) } }),
+    new ResourceTemplate(`${SEARCHES_URI}/{id}/pareto`, {
+      list: undefined,
+      complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) },
+    }),
     {
       title: 'Pareto front',
       description: 'The Pareto front of one search with its context (as get_pareto_front with detail "full")',
@@ -101,13 +123,18 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
 
   server.registerResource(
     'search-pareto-png',
-    new ResourceTemplate(`${SEARCHES_URI}/{id}/pareto.png`, { list: undefined, complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) } }),
+    new ResourceTemplate(`${SEARCHES_URI}/{id}/pareto.png`, {
+      list: undefined,
+      complete: { id: () => listSearchSummaries(ctx).map((s) => s.id) },
+    }),
     {
       title: 'Pareto plot',
-      description: "The paper's Fig. 5 of one completed search as PNG: FLOPs against each indicator, every candidate, the first front per generation, the pick",
+      description:
+        "The paper's Fig. 5 of one completed search as PNG: FLOPs against each indicator, every candidate, the first front per generation, the pick",
       mimeType: PNG,
     },
-    async (uri, { id }) => read(uri.href, async () => png(uri.href, await paretoPng(ctx, decodeURIComponent(String(id))))),
+    async (uri, { id }) =>
+      read(uri.href, async () => png(uri.href, await paretoPng(ctx, decodeURIComponent(String(id))))),
   );
 
   server.registerResource(
@@ -118,7 +145,8 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     }),
     {
       title: 'Architecture drawing',
-      description: 'The drawing (cells, ops, channels) of an architecture a search evaluated, by hash or unique prefix, as PNG',
+      description:
+        'The drawing (cells, ops, channels) of an architecture a search evaluated, by hash or unique prefix, as PNG',
       mimeType: PNG,
     },
     async (uri, { id, hash }) =>
@@ -131,8 +159,13 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
   server.registerResource(
     'training',
     new ResourceTemplate(`${TRAININGS_URI}/{id}`, { list: undefined, complete: { id: () => listTrainingIds(ctx) } }),
-    { title: 'Training', description: 'One training (as get_training_status with detail "full")', mimeType: 'application/json' },
-    async (uri, { id }) => read(uri.href, () => json(uri.href, shapeReport(trainingReport(ctx, decodeURIComponent(String(id))), 'full'))),
+    {
+      title: 'Training',
+      description: 'One training (as get_training_status with detail "full")',
+      mimeType: 'application/json',
+    },
+    async (uri, { id }) =>
+      read(uri.href, () => json(uri.href, shapeReport(trainingReport(ctx, decodeURIComponent(String(id))), 'full'))),
   );
 
   // resources/list in pages of RESOURCES_PAGE (the SDK's own handler lists everything at once).
@@ -154,9 +187,14 @@ function allResources(ctx: McpContext) {
   ];
   for (const s of listSearchSummaries(ctx)) {
     out.push({ uri: `${SEARCHES_URI}/${s.id}`, name: `search ${s.id}`, mimeType: 'application/json' });
-    out.push({ uri: `${SEARCHES_URI}/${s.id}/pareto`, name: `Pareto front of search ${s.id}`, mimeType: 'application/json' });
+    out.push({
+      uri: `${SEARCHES_URI}/${s.id}/pareto`,
+      name: `Pareto front of search ${s.id}`,
+      mimeType: 'application/json',
+    });
   }
-  for (const id of listTrainingIds(ctx)) out.push({ uri: `${TRAININGS_URI}/${id}`, name: `training ${id}`, mimeType: 'application/json' });
+  for (const id of listTrainingIds(ctx))
+    out.push({ uri: `${TRAININGS_URI}/${id}`, name: `training ${id}`, mimeType: 'application/json' });
   return out;
 }
 
@@ -165,7 +203,9 @@ function allResources(ctx: McpContext) {
  * for -32002 (resource not found), which is what clients look for.
  */
 function notFoundIsMinus32002(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> })._requestHandlers;
+  const handlers = (
+    server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> }
+  )._requestHandlers;
   const original = handlers.get('resources/read');
   if (!original) return;
   handlers.set('resources/read', async (req, extra) => {
@@ -193,7 +233,10 @@ export function watchSubscriptions(server: McpServer, ctx: McpContext, intervalM
   let listed = resourceIds(ctx);
 
   const fingerprint = (uri: string): string => {
-    if (uri === SEARCHES_URI) return listSearchSummaries(ctx).map((s) => `${s.id}:${s.status}:${s.generation}`).join('|');
+    if (uri === SEARCHES_URI)
+      return listSearchSummaries(ctx)
+        .map((s) => `${s.id}:${s.status}:${s.generation}`)
+        .join('|');
     if (uri === TRAININGS_URI) return listTrainingIds(ctx).join('|');
     const t = TRAINING_URI.exec(uri)?.[1];
     if (t) {
@@ -264,7 +307,9 @@ export function watchSubscriptions(server: McpServer, ctx: McpContext, intervalM
 /** The searches and trainings resources/list shows, as one string (a change means list_changed). */
 function resourceIds(ctx: McpContext): string {
   try {
-    return `${listSearchSummaries(ctx).map((s) => s.id).join(',')}|${listTrainingIds(ctx).join(',')}`;
+    return `${listSearchSummaries(ctx)
+      .map((s) => s.id)
+      .join(',')}|${listTrainingIds(ctx).join(',')}`;
   } catch {
     return '';
   }

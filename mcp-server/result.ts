@@ -23,10 +23,13 @@ export function assistantLine(e: unknown): string {
   let line = messageOf(e).replace(/^(MCP error -?\d+: )?(\w*Error: )+/, '');
   // The size is in the flag, or only in the message ("dataset X (size 64) is not in ...", "X (64x64) is not in").
   const sizeInLine = /\(size (\d+)\)|\((\d+)x\d+\)/.exec(line);
-  line = line.replace(/(?:run|use) `mstf datasets fetch ([\w-]+)(?: --size (\d+))?`/g, (_m, id: string, flag?: string) => {
-    const size = flag ?? sizeInLine?.[1] ?? sizeInLine?.[2];
-    return `call fetch_dataset {"dataset": "${id}"${size ? `, "size": ${size}` : ''}}`;
-  });
+  line = line.replace(
+    /(?:run|use) `mstf datasets fetch ([\w-]+)(?: --size (\d+))?`/g,
+    (_m, id: string, flag?: string) => {
+      const size = flag ?? sizeInLine?.[1] ?? sizeInLine?.[2];
+      return `call fetch_dataset {"dataset": "${id}"${size ? `, "size": ${size}` : ''}}`;
+    },
+  );
   line = line.replace(/ \(use --store\)/g, '');
   line = line.replace(/\(mstf datasets list\)/g, '(list_datasets)');
   return line;
@@ -63,16 +66,25 @@ export function isNotFound(e: unknown): boolean {
  * One page of a long list. The cursor is opaque to clients (the offset, base64url); a bad one is refused
  * with one line rather than silently restarting at the first page.
  */
-export function page<T>(items: readonly T[], limit: number, cursor?: string): { items: T[]; nextCursor?: string; total: number } {
+export function page<T>(
+  items: readonly T[],
+  limit: number,
+  cursor?: string,
+): { items: T[]; nextCursor?: string; total: number } {
   let start = 0;
   if (cursor !== undefined) {
     const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Number.isInteger(n) || n < 0) throw new MstfError('INVALID_ARGUMENT', `cursor "${cursor}" is not one this server returned`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new MstfError('INVALID_ARGUMENT', `cursor "${cursor}" is not one this server returned`);
     start = n;
   }
   const slice = items.slice(start, start + limit);
   const next = start + limit;
-  return { items: slice, total: items.length, ...(next < items.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}) };
+  return {
+    items: slice,
+    total: items.length,
+    ...(next < items.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}),
+  };
 }
 
 /**

@@ -53,7 +53,10 @@ export function estimateSearchSeconds(ctx: McpContext, id: string): number | nul
     c.indicators.join(',') === s.config.indicators.join(',');
   let sum = 0;
   let n = 0;
-  for (const other of service.list().filter((o) => o.id !== id && same(o.config)).slice(0, 10)) {
+  for (const other of service
+    .list()
+    .filter((o) => o.id !== id && same(o.config))
+    .slice(0, 10)) {
     for (const c of service.store.candidates(other.id)) {
       if (c.reusedFrom === null && c.ms > 0) {
         sum += c.ms;

@@ -74,7 +74,9 @@ function keepSchemaErrorsOnOneLine(server: McpServer): void {
  * that ran and failed.
  */
 function unknownToolIsProtocolError(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> })._requestHandlers;
+  const handlers = (
+    server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> }
+  )._requestHandlers;
   const tools = (server as unknown as { _registeredTools: Record<string, { enabled: boolean }> })._registeredTools;
   const original = handlers.get('tools/call');
   if (!original || !tools) return;
@@ -83,7 +85,10 @@ function unknownToolIsProtocolError(server: McpServer): void {
     if (req?.params === undefined || req?.params === null) return original(req, extra);
     const name = String(req.params.name);
     if (!Object.hasOwn(tools, name) || !tools[name]!.enabled) {
-      const known = Object.keys(tools).filter((k) => tools[k]!.enabled).sort().join(', ');
+      const known = Object.keys(tools)
+        .filter((k) => tools[k]!.enabled)
+        .sort()
+        .join(', ');
       throw new ProtocolError(INVALID_PARAMS, `unknown tool "${name}" (tools: ${known})`);
     }
     return original(req, extra);
@@ -96,7 +101,9 @@ function unknownToolIsProtocolError(server: McpServer): void {
  * value of any type. Rewritten to `anyOf: [{type: "number"}, {type: "null"}]` and `true`, which mean the same.
  */
 function portableToolSchemas(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> })._requestHandlers;
+  const handlers = (
+    server.server as unknown as { _requestHandlers: Map<string, (req: any, extra: any) => Promise<unknown>> }
+  )._requestHandlers;
   const original = handlers.get('tools/list');
   if (!original) return;
   handlers.set('tools/list', async (req, extra) => {
@@ -115,7 +122,8 @@ export function portable(schema: unknown): unknown {
   if (schema === null || typeof schema !== 'object') return schema;
   const node: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
-    if (k === 'additionalProperties' && v !== null && typeof v === 'object' && Object.keys(v).length === 0) node[k] = true;
+    if (k === 'additionalProperties' && v !== null && typeof v === 'object' && Object.keys(v).length === 0)
+      node[k] = true;
     else if (k === 'properties' && v !== null && typeof v === 'object') {
       node[k] = Object.fromEntries(Object.entries(v).map(([name, p]) => [name, portable(p)]));
     } else node[k] = portable(v);

@@ -22,7 +22,10 @@ const customDirs = new WeakMap<McpContext, Map<string, string>>();
 
 export function rememberTrainingDir(ctx: McpContext, id: string, outDir: string): void {
   let m = customDirs.get(ctx);
-  if (!m) customDirs.set(ctx, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    customDirs.set(ctx, m);
+  }
   m.set(id, outDir);
 }
 
@@ -84,7 +87,14 @@ export interface TrainingReport extends TrainedWhat {
   wallSeconds: number | null;
   test: { acc: number | null; auc: number | null } | null;
   val: { acc: number | null; auc: number | null } | null;
-  history: { epoch: number; trainLoss: number | null; valLoss: number | null; valAcc: number | null; valAuc: number | null; seconds: number | null }[];
+  history: {
+    epoch: number;
+    trainLoss: number | null;
+    valLoss: number | null;
+    valAcc: number | null;
+    valAuc: number | null;
+    seconds: number | null;
+  }[];
   pid: number | null;
   alive: boolean;
   outDir: string;
@@ -93,7 +103,13 @@ export interface TrainingReport extends TrainedWhat {
 }
 
 function what(config: Record<string, unknown> | undefined): TrainedWhat {
-  const c = (config ?? {}) as { model?: Record<string, unknown>; dataset?: string; inputShape?: number[]; params?: number; flops?: number };
+  const c = (config ?? {}) as {
+    model?: Record<string, unknown>;
+    dataset?: string;
+    inputShape?: number[];
+    params?: number;
+    flops?: number;
+  };
   const m = c.model ?? null;
   let name = 'unknown';
   if (m?.kind === 'model') name = String(m.model);
@@ -101,15 +117,26 @@ function what(config: Record<string, unknown> | undefined): TrainedWhat {
     const opts = (m.options ?? {}) as Record<string, unknown>;
     name = `${String(m.space)}${opts.channels !== undefined ? ` C0=${String(opts.channels)}` : ''}${m.searchId ? ` (search ${String(m.searchId)})` : ''}`;
   }
-  return { name, model: m, dataset: c.dataset ?? null, inputShape: c.inputShape ?? null, params: c.params ?? null, flops: c.flops ?? null };
+  return {
+    name,
+    model: m,
+    dataset: c.dataset ?? null,
+    inputShape: c.inputShape ?? null,
+    params: c.params ?? null,
+    flops: c.flops ?? null,
+  };
 }
 
-const round = (v: number | null | undefined, digits = 4) => (typeof v === 'number' && Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
+const round = (v: number | null | undefined, digits = 4) =>
+  typeof v === 'number' && Number.isFinite(v) ? Number(v.toFixed(digits)) : null;
 
 /** Everything known about one training, from its files (and the process this server started for it). */
 export function trainingReport(ctx: McpContext, id: string): TrainingReport {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-    throw new MstfError('INVALID_ARGUMENT', 'trainingId must be letters, digits, ".", "_" and "-" only (an id start_training or list_trainings returned)');
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      'trainingId must be letters, digits, ".", "_" and "-" only (an id start_training or list_trainings returned)',
+    );
   }
   const outDir = trainingDirOf(ctx, id);
   const child = ctx.processes.get(`training:${id}`);
@@ -117,9 +144,21 @@ export function trainingReport(ctx: McpContext, id: string): TrainingReport {
   const base = { trainingId: id, outDir, logFile: fs.existsSync(logFile) ? logFile : null };
   const cfg = readJson<{ config?: Record<string, unknown> }>(path.join(outDir, CONFIG_FILE));
   const trained = what(cfg?.config);
-  const empty = { epoch: null, epochs: null, bestValAuc: null, bestEpoch: null, etaSeconds: null, trainSeconds: null, wallSeconds: null, test: null, val: null, history: [] };
+  const empty = {
+    epoch: null,
+    epochs: null,
+    bestValAuc: null,
+    bestEpoch: null,
+    etaSeconds: null,
+    trainSeconds: null,
+    wallSeconds: null,
+    test: null,
+    val: null,
+    history: [],
+  };
   if (!fs.existsSync(path.join(outDir, STATUS_FILE))) {
-    if (!child) throw new MstfError('NOT_FOUND', `no training "${id}" in ${path.dirname(outDir)} (list_trainings lists them)`);
+    if (!child)
+      throw new MstfError('NOT_FOUND', `no training "${id}" in ${path.dirname(outDir)} (list_trainings lists them)`);
     const code = child.exitCode();
     const failed = code !== null;
     return {
@@ -136,7 +175,9 @@ export function trainingReport(ctx: McpContext, id: string): TrainingReport {
   const s: TrainingStatus = readStatus(outDir);
   const metrics = readJson<TrainingMetrics>(path.join(outDir, METRICS_FILE));
   const ckpt = findCheckpoint(outDir);
-  const history: EpochRecord[] = metrics?.history ?? (ckpt ? (readJson<{ history?: EpochRecord[] }>(path.join(ckpt, 'state.json'))?.history ?? []) : []);
+  const history: EpochRecord[] =
+    metrics?.history ??
+    (ckpt ? (readJson<{ history?: EpochRecord[] }>(path.join(ckpt, 'state.json'))?.history ?? []) : []);
   let state: TrainingState = s.state;
   let error = s.error ?? null;
   const alive = s.state === 'running' && pidAlive(s.pid);
@@ -145,7 +186,8 @@ export function trainingReport(ctx: McpContext, id: string): TrainingReport {
     state = 'failed';
     error = `the training process ${s.pid} is gone without finishing (last log line: ${lastLogLine(logFile) || 'none'})`;
   }
-  const metricsOf = (m: { acc: number; auc: number } | undefined) => (m ? { acc: round(m.acc), auc: round(m.auc) } : null);
+  const metricsOf = (m: { acc: number; auc: number } | undefined) =>
+    m ? { acc: round(m.acc), auc: round(m.auc) } : null;
   return {
     ...base,
     ...trained,

@@ -13,7 +13,11 @@ const NODE_RANGE = '>=20.19';
 export default class Doctor extends MstfCommand<typeof Doctor> {
   static override description =
     'Check this machine: Node version, the tensor backend chosen (and why the others were skipped), plugins, data and store locations';
-  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json', 'MSTF_BACKEND=cpu <%= config.bin %> doctor'];
+  static override examples = [
+    '<%= config.bin %> doctor',
+    '<%= config.bin %> doctor --json',
+    'MSTF_BACKEND=cpu <%= config.bin %> doctor',
+  ];
   static override flags = {
     json: Flags.boolean({ description: 'print one JSON object', default: false }),
   };
@@ -21,7 +25,11 @@ export default class Doctor extends MstfCommand<typeof Doctor> {
   async run(): Promise<void> {
     const settings = this.settings;
     const kernel = await this.kernel();
-    const node = { version: process.versions.node, required: NODE_RANGE, ok: semver.satisfies(process.versions.node, NODE_RANGE) };
+    const node = {
+      version: process.versions.node,
+      required: NODE_RANGE,
+      ok: semver.satisfies(process.versions.node, NODE_RANGE),
+    };
     let backend: { name: string | null; reason: string; skipped: { name: string; why: string }[]; ok: boolean };
     try {
       const d = await ensureBackend(settings.backend);
@@ -29,7 +37,10 @@ export default class Doctor extends MstfCommand<typeof Doctor> {
     } catch (e) {
       backend = { name: null, reason: oneLine(e), skipped: [], ok: false };
     }
-    const datasets = kernel.registry('dataset').list().map((e) => e.extension);
+    const datasets = kernel
+      .registry('dataset')
+      .list()
+      .map((e) => e.extension);
     const present = datasets.filter((d) => d.isPresent({ dataDir: settings.dataDir })).map((d) => d.id);
     const configFile = path.join(settings.cwd, CONFIG_FILE);
     const report = {
@@ -39,7 +50,12 @@ export default class Doctor extends MstfCommand<typeof Doctor> {
       backend,
       plugins: kernel.plugins,
       config: { file: configFile, present: fs.existsSync(configFile) },
-      data: { dir: settings.dataDir, exists: fs.existsSync(settings.dataDir), embedded: embeddedDataDir(), presentDatasets: present },
+      data: {
+        dir: settings.dataDir,
+        exists: fs.existsSync(settings.dataDir),
+        embedded: embeddedDataDir(),
+        presentDatasets: present,
+      },
       store: { path: settings.storePath, exists: fs.existsSync(settings.storePath) },
     };
     if (this.flags.json) {
@@ -51,7 +67,9 @@ export default class Doctor extends MstfCommand<typeof Doctor> {
       for (const s of backend.skipped) this.log(`           skipped ${s.name}: ${s.why}`);
       this.log(`ok plugins   ${kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ')}`);
       this.log(`   config    ${configFile} (${report.config.present ? 'present' : 'absent'})`);
-      this.log(`   data      ${settings.dataDir} (${report.data.exists ? 'exists' : 'absent'}); embedded ${report.data.embedded}`);
+      this.log(
+        `   data      ${settings.dataDir} (${report.data.exists ? 'exists' : 'absent'}); embedded ${report.data.embedded}`,
+      );
       this.log(`   datasets  present locally: ${present.join(', ') || 'none'}`);
       this.log(`   store     ${settings.storePath} (${report.store.exists ? 'exists' : 'created on first search'})`);
     }

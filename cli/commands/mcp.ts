@@ -43,7 +43,8 @@ export default class Mcp extends MstfCommand<typeof Mcp> {
       helpGroup: 'LIMITS',
       parse: async (v) => {
         const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new MstfError('INVALID_ARGUMENT', `--session-idle-timeout: expected seconds > 0, got "${v}"`);
+        if (!Number.isFinite(n) || n <= 0)
+          throw new MstfError('INVALID_ARGUMENT', `--session-idle-timeout: expected seconds > 0, got "${v}"`);
         return n;
       },
     })(),
@@ -77,7 +78,7 @@ export default class Mcp extends MstfCommand<typeof Mcp> {
       return;
     }
 
-    let handle;
+    let handle: Awaited<ReturnType<typeof serveHttp>>;
     try {
       handle = await serveHttp(make, { port: this.flags.http!, log, limits });
     } catch (e) {

@@ -9,16 +9,21 @@ import { ProgressTracker, formatDuration, formatResult } from '../../core/search
 /** --executor, --workers, --redis: where candidates are evaluated (the results do not depend on it). */
 export const executorFlags = {
   executor: Flags.string({
-    description: 'where candidates are evaluated: pool (worker threads, default), local (this thread, one at a time), bullmq (mstf worker processes via Redis)',
+    description:
+      'where candidates are evaluated: pool (worker threads, default), local (this thread, one at a time), bullmq (mstf worker processes via Redis)',
     default: 'pool',
   }),
   workers: Flags.integer({ description: 'pool: worker threads (default: available cores; 1 = one at a time)', min: 1 }),
-  redis: Flags.string({ description: 'bullmq: Redis URL, e.g. redis://127.0.0.1:6379 (start `mstf worker --redis <url>` on each machine)' }),
+  redis: Flags.string({
+    description: 'bullmq: Redis URL, e.g. redis://127.0.0.1:6379 (start `mstf worker --redis <url>` on each machine)',
+  }),
 };
 
 export function executorRun(f: { executor?: string; workers?: number; redis?: string }): RunOptions['executor'] {
-  if (f.redis !== undefined && f.executor !== 'bullmq') throw new MstfError('INVALID_ARGUMENT', '--redis is for --executor bullmq');
-  if (f.executor === 'bullmq' && f.redis === undefined) throw new MstfError('INVALID_ARGUMENT', '--executor bullmq needs --redis redis://HOST:PORT');
+  if (f.redis !== undefined && f.executor !== 'bullmq')
+    throw new MstfError('INVALID_ARGUMENT', '--redis is for --executor bullmq');
+  if (f.executor === 'bullmq' && f.redis === undefined)
+    throw new MstfError('INVALID_ARGUMENT', '--executor bullmq needs --redis redis://HOST:PORT');
   return {
     ...(f.executor !== undefined ? { id: f.executor } : {}),
     ...(f.workers !== undefined ? { workers: f.workers } : {}),
@@ -38,25 +43,45 @@ export default class Search extends MstfCommand<typeof Search> {
   static override flags = {
     dataset: Flags.string({ description: 'dataset id (mstf datasets list)', default: 'breastmnist' }),
     space: Flags.string({ description: 'search space id', default: 'mstf' }),
-    indicators: Flags.string({ description: 'comma-separated indicator ids (p1,p2 of Eq. 5)', default: 'jacob_cov,synflow' }),
+    indicators: Flags.string({
+      description: 'comma-separated indicator ids (p1,p2 of Eq. 5)',
+      default: 'jacob_cov,synflow',
+    }),
     objective: Flags.string({ description: 'objective builder id', default: 'mstf-eq5' }),
     optimizer: Flags.string({ description: 'optimizer id', default: 'nsga2' }),
     ...executorFlags,
-    population: Flags.integer({ description: `population size (cpu ${PRESETS.cpu.population}, paper ${PRESETS.paper.population})`, min: 1 }),
-    offspring: Flags.integer({ description: `offspring per generation (cpu ${PRESETS.cpu.offspring}, paper ${PRESETS.paper.offspring})`, min: 1 }),
+    population: Flags.integer({
+      description: `population size (cpu ${PRESETS.cpu.population}, paper ${PRESETS.paper.population})`,
+      min: 1,
+    }),
+    offspring: Flags.integer({
+      description: `offspring per generation (cpu ${PRESETS.cpu.offspring}, paper ${PRESETS.paper.offspring})`,
+      min: 1,
+    }),
     generations: Flags.integer({
       description: `generations, the initial population counting as generation 0 (cpu ${PRESETS.cpu.generations}, paper ${PRESETS.paper.generations})`,
       min: 1,
     }),
-    channels: Flags.integer({ description: `initial channels C0 (cpu ${PRESETS.cpu.channels}, paper ${PRESETS.paper.channels})`, min: 1 }),
+    channels: Flags.integer({
+      description: `initial channels C0 (cpu ${PRESETS.cpu.channels}, paper ${PRESETS.paper.channels})`,
+      min: 1,
+    }),
     blocks: Flags.integer({ description: 'blocks (default: the search space default, 3 for mstf)', min: 1 }),
     'batch-size': Flags.integer({
       description: `images in the one fixed indicator batch (cpu ${PRESETS.cpu.batchSize}, paper ${PRESETS.paper.batchSize})`,
       min: 1,
     }),
     size: Flags.integer({ description: 'image size (default: the dataset smallest size)', min: 1 }),
-    seed: Flags.integer({ description: 'search seed: optimizer, indicator batch, network initialisation', default: 0, min: 0 }),
-    preset: Flags.string({ description: 'budget preset: cpu (minutes) or paper (the paper settings)', options: ['cpu', 'paper'], default: 'cpu' }),
+    seed: Flags.integer({
+      description: 'search seed: optimizer, indicator batch, network initialisation',
+      default: 0,
+      min: 0,
+    }),
+    preset: Flags.string({
+      description: 'budget preset: cpu (minutes) or paper (the paper settings)',
+      options: ['cpu', 'paper'],
+      default: 'cpu',
+    }),
     json: Flags.boolean({
       description: 'JSON lines on stdout: progress events, then {searchId, status, selected, pareto}',
       default: false,
@@ -71,7 +96,10 @@ export default class Search extends MstfCommand<typeof Search> {
       const id = service.create({
         dataset: f.dataset,
         space: f.space,
-        indicators: f.indicators.split(',').map((s) => s.trim()).filter(Boolean),
+        indicators: f.indicators
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
         objective: f.objective,
         optimizer: f.optimizer,
         executor: f.executor,
@@ -122,7 +150,9 @@ export async function runSearchInForeground(
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
-    process.stderr.write(`${tty ? '\n' : ''}${sig}: stopping; candidates in flight are dropped, \`mstf runs resume ${id}\` continues (again to quit now)\n`);
+    process.stderr.write(
+      `${tty ? '\n' : ''}${sig}: stopping; candidates in flight are dropped, \`mstf runs resume ${id}\` continues (again to quit now)\n`,
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -135,7 +165,7 @@ export async function runSearchInForeground(
   }
   const onEvent = (e: SearchEvent) => {
     if (json) {
-      process.stdout.write(JSON.stringify(e) + '\n');
+      process.stdout.write(`${JSON.stringify(e)}\n`);
       return;
     }
     if (e.type === 'candidate') {
@@ -157,7 +187,7 @@ export async function runSearchInForeground(
       log: (line) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${line}\n`),
     });
     if (json) {
-      process.stdout.write(JSON.stringify(summary) + '\n');
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
       let description: string | undefined;
       if (summary.selected) {

@@ -7,7 +7,8 @@ import type { ModelSpec } from '../../core/training/model-source.js';
 import type { TrainingEvent } from '../../core/training/trainer.js';
 import { memberFlags, memberSelector } from './arch/show.js';
 
-const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 4) =>
+  v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(digits);
 
 export default class Train extends MstfCommand<typeof Train> {
   static override description =
@@ -20,30 +21,56 @@ export default class Train extends MstfCommand<typeof Train> {
     '<%= config.bin %> train --model resnet18 --dataset breastmnist --out runs/r18 --resume',
   ];
   static override flags = {
-    genotype: Flags.string({ description: 'genotype text of --space (e.g. 42 comma-separated integers for mstf)', exclusive: ['run', 'model'] }),
+    genotype: Flags.string({
+      description: 'genotype text of --space (e.g. 42 comma-separated integers for mstf)',
+      exclusive: ['run', 'model'],
+    }),
     space: Flags.string({ description: 'search space of --genotype', default: 'mstf' }),
-    run: Flags.string({ description: 'train the selected architecture of this search (its space, channels, blocks, dataset), or the one --member / --rank names', exclusive: ['genotype', 'model'] }),
+    run: Flags.string({
+      description:
+        'train the selected architecture of this search (its space, channels, blocks, dataset), or the one --member / --rank names',
+      exclusive: ['genotype', 'model'],
+    }),
     member: memberFlags.member,
     rank: memberFlags.rank,
-    model: Flags.string({ description: `a fixed model: ${modelIds().join(', ')}`, options: modelIds(), exclusive: ['genotype', 'run'] }),
-    dataset: Flags.string({ description: 'dataset id (mstf datasets list); default with --run: the search\'s dataset' }),
+    model: Flags.string({
+      description: `a fixed model: ${modelIds().join(', ')}`,
+      options: modelIds(),
+      exclusive: ['genotype', 'run'],
+    }),
+    dataset: Flags.string({ description: "dataset id (mstf datasets list); default with --run: the search's dataset" }),
     epochs: Flags.integer({ description: 'epochs', default: 100, min: 1 }),
     'batch-size': Flags.integer({ description: 'mini-batch size', default: 128, min: 1 }),
     lr: Flags.string({ description: 'initial learning rate (Adam)', default: '0.001' }),
-    channels: Flags.integer({ description: 'initial channels C0 of a searched architecture (default: the space default, or the search\'s)', min: 1 }),
+    channels: Flags.integer({
+      description: "initial channels C0 of a searched architecture (default: the space default, or the search's)",
+      min: 1,
+    }),
     blocks: Flags.integer({ description: 'blocks of a searched architecture (default: the space default)', min: 1 }),
     seed: Flags.integer({ description: 'seed of the initialisation and the batch order', default: 0, min: 0 }),
-    size: Flags.integer({ description: 'image size (default: the dataset\'s smallest, or the search\'s)', min: 1 }),
+    size: Flags.integer({ description: "image size (default: the dataset's smallest, or the search's)", min: 1 }),
     out: Flags.string({ description: 'output directory (default .mstf/trainings/<id>)' }),
-    predictions: Flags.string({ description: 'write one CSV row per test image: index, label(s), class probabilities' }),
+    predictions: Flags.string({
+      description: 'write one CSV row per test image: index, label(s), class probabilities',
+    }),
     resume: Flags.boolean({ description: 'continue the training in --out from its last checkpoint', default: false }),
-    'max-train': Flags.integer({ description: 'quick check: train on a seeded random subset of N training images', min: 1 }),
+    'max-train': Flags.integer({
+      description: 'quick check: train on a seeded random subset of N training images',
+      min: 1,
+    }),
     'micro-batch': Flags.string({
-      description: 'examples per forward/backward pass, gradients accumulated over the batch: N, or auto (the largest that fits the backend\'s memory)',
+      description:
+        "examples per forward/backward pass, gradients accumulated over the batch: N, or auto (the largest that fits the backend's memory)",
       default: 'auto',
     }),
-    'max-eval': Flags.integer({ description: 'quick check: validate and test on the first N images of each split', min: 1 }),
-    json: Flags.boolean({ description: 'JSON lines: one per epoch, the last one with the final metrics', default: false }),
+    'max-eval': Flags.integer({
+      description: 'quick check: validate and test on the first N images of each split',
+      min: 1,
+    }),
+    json: Flags.boolean({
+      description: 'JSON lines: one per epoch, the last one with the final metrics',
+      default: false,
+    }),
   };
 
   private outDir = '';
@@ -51,17 +78,34 @@ export default class Train extends MstfCommand<typeof Train> {
   async run(): Promise<void> {
     const f = this.flags;
     if (f.model && (f.channels !== undefined || f.blocks !== undefined)) {
-      throw new MstfError('INVALID_ARGUMENT', `--channels and --blocks apply to searched architectures, not to --model ${f.model}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--channels and --blocks apply to searched architectures, not to --model ${f.model}`,
+      );
     }
-    if (f.run && f.blocks !== undefined) throw new MstfError('INVALID_ARGUMENT', '--blocks comes from the search with --run (it fixes the genotype length)');
+    if (f.run && f.blocks !== undefined)
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        '--blocks comes from the search with --run (it fixes the genotype length)',
+      );
     let model: ModelSpec;
     if (f.model) model = { kind: 'model', model: f.model };
     else if (f.run) {
       const member = memberSelector(f);
-      model = { kind: 'run', searchId: f.run, storePath: this.settings.storePath, ...(f.channels ? { channels: f.channels } : {}), ...(Object.keys(member).length > 0 ? { member } : {}) };
-    }
-    else if (f.genotype) model = { kind: 'genotype', genotype: f.genotype, space: f.space, channels: f.channels, blocks: f.blocks };
-    else throw new MstfError('INVALID_ARGUMENT', 'say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18');
+      model = {
+        kind: 'run',
+        searchId: f.run,
+        storePath: this.settings.storePath,
+        ...(f.channels ? { channels: f.channels } : {}),
+        ...(Object.keys(member).length > 0 ? { member } : {}),
+      };
+    } else if (f.genotype)
+      model = { kind: 'genotype', genotype: f.genotype, space: f.space, channels: f.channels, blocks: f.blocks };
+    else
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        'say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18',
+      );
     const lr = Number(f.lr);
     if (!(lr > 0)) throw new MstfError('INVALID_ARGUMENT', `--lr must be a positive number, got "${f.lr}"`);
     const request: TrainingRequest = { model, epochs: f.epochs, batchSize: f['batch-size'], lr, seed: f.seed };
@@ -74,7 +118,10 @@ export default class Train extends MstfCommand<typeof Train> {
     if (f['max-eval']) request.maxEval = f['max-eval'];
     const micro = f['micro-batch'].trim().toLowerCase();
     if (micro !== 'auto' && !/^[1-9][0-9]*$/.test(micro)) {
-      throw new MstfError('INVALID_ARGUMENT', `--micro-batch must be a positive integer or auto, got "${f['micro-batch']}"`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--micro-batch must be a positive integer or auto, got "${f['micro-batch']}"`,
+      );
     }
     request.microBatch = micro === 'auto' ? 'auto' : Number(micro);
 
@@ -130,7 +177,9 @@ export default class Train extends MstfCommand<typeof Train> {
         );
         return;
       case 'cancelled':
-        process.stderr.write(`\ncancelled at epoch ${e.epoch + 1} step ${e.step}: checkpoint written; continue with --resume --out <dir>\n`);
+        process.stderr.write(
+          `\ncancelled at epoch ${e.epoch + 1} step ${e.step}: checkpoint written; continue with --resume --out <dir>\n`,
+        );
         return;
       case 'done': {
         const m = e.metrics;

@@ -15,9 +15,13 @@ export default class WorkerCommand extends MstfCommand<typeof WorkerCommand> {
   ];
   static override flags = {
     redis: Flags.string({ description: 'Redis URL, e.g. redis://HOST:6379', required: true }),
-    concurrency: Flags.integer({ description: 'candidates evaluated at once, one worker thread each (default: available cores)', min: 1 }),
+    concurrency: Flags.integer({
+      description: 'candidates evaluated at once, one worker thread each (default: available cores)',
+      min: 1,
+    }),
     'lock-duration': Flags.integer({
-      description: 'ms a job stays locked without renewal: a killed worker\'s job goes to another worker after about this long',
+      description:
+        "ms a job stays locked without renewal: a killed worker's job goes to another worker after about this long",
       default: 30_000,
       min: 1_000,
     }),

@@ -6,10 +6,16 @@ import type { SpaceContext } from '../contracts/search-space.js';
 export function checkContext(space: string, ctx: SpaceContext): void {
   const s = ctx?.inputShape;
   if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new MstfError('INVALID_ARGUMENT', `space ${space}: input shape must be [H, W, C] of positive integers, got ${JSON.stringify(s)}`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `space ${space}: input shape must be [H, W, C] of positive integers, got ${JSON.stringify(s)}`,
+    );
   }
   if (!Number.isInteger(ctx.classes) || ctx.classes < 1) {
-    throw new MstfError('INVALID_ARGUMENT', `space ${space}: classes must be a positive integer, got ${JSON.stringify(ctx.classes)}`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `space ${space}: classes must be a positive integer, got ${JSON.stringify(ctx.classes)}`,
+    );
   }
 }
 

@@ -67,18 +67,28 @@ export function parseInputShape(text: string): FeatureShape {
 export function resolveArchitecture(
   kernel: ArchKernel,
   req: ArchRequest,
-): { instance: SpaceInstance; genes: Genotype; inputShape: FeatureShape; classes: number; options: Record<string, unknown> } {
+): {
+  instance: SpaceInstance;
+  genes: Genotype;
+  inputShape: FeatureShape;
+  classes: number;
+  options: Record<string, unknown>;
+} {
   const space = kernel.registry('searchSpace').get(req.space);
   const inputShape = req.inputShape ?? space.defaultContext?.inputShape;
   const classes = req.classes ?? space.defaultContext?.classes;
   if (!inputShape || classes === undefined) {
-    throw new MstfError('INVALID_ARGUMENT', `space ${req.space} has no default input shape and class count: give both (--input HxWxC --classes N)`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `space ${req.space} has no default input shape and class count: give both (--input HxWxC --classes N)`,
+    );
   }
   const booted = (kernel.optionsOf('searchSpace', req.space) ?? {}) as Record<string, unknown>;
   let options: Record<string, unknown> = { ...booted, ...(req.options ?? {}) };
   if (space.optionsSchema) {
     const r = space.optionsSchema.safeParse(options);
-    if (!r.success) throw new MstfError('INVALID_ARGUMENT', `space ${req.space}: invalid options (${zodLine(r.error)})`);
+    if (!r.success)
+      throw new MstfError('INVALID_ARGUMENT', `space ${req.space}: invalid options (${zodLine(r.error)})`);
     options = r.data as Record<string, unknown>;
   }
   const instance = space.create({ inputShape, classes }, options);

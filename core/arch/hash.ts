@@ -56,11 +56,28 @@ export function functionalHash(ir: NetworkIR): string {
         const terms = ins.filter((c) => !c.isZero);
         if (terms.length === 0) result = { hash: sha256(`zero${JSON.stringify(shapes.get(node.id))}`), isZero: true };
         else if (terms.length === 1) result = terms[0]!;
-        else result = { hash: sha256(`add(${terms.map((t) => t.hash).sort().join(',')})`), isZero: false };
+        else
+          result = {
+            hash: sha256(
+              `add(${terms
+                .map((t) => t.hash)
+                .sort()
+                .join(',')})`,
+            ),
+            isZero: false,
+          };
         break;
       }
       case 'concat':
-        result = { hash: sha256(`concat(${ins.map((t) => t.hash).sort().join(',')})`), isZero: false };
+        result = {
+          hash: sha256(
+            `concat(${ins
+              .map((t) => t.hash)
+              .sort()
+              .join(',')})`,
+          ),
+          isZero: false,
+        };
         break;
       default:
         result = {
@@ -87,7 +104,10 @@ export function canonicalHash(ir: NetworkIR): string {
 export function ignoresInput(ir: NetworkIR): boolean {
   const depends = new Map<string, boolean>();
   for (const node of ir.nodes) {
-    depends.set(node.id, node.op === 'input' || (node.op !== 'zero' && node.inputs.some((id) => depends.get(id) === true)));
+    depends.set(
+      node.id,
+      node.op === 'input' || (node.op !== 'zero' && node.inputs.some((id) => depends.get(id) === true)),
+    );
   }
   return depends.get(ir.output) !== true;
 }

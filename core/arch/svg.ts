@@ -4,7 +4,12 @@
  */
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 type Attrs = Record<string, string | number | undefined>;
@@ -76,7 +81,12 @@ export function connector(from: Box, to: Box): string {
   const x2 = to.x + to.w / 2;
   const y2 = to.y;
   const ym = y2 - 14;
-  return el('path', { d: `M${fmt(x1)},${fmt(y1)} L${fmt(x1)},${fmt(ym)} L${fmt(x2)},${fmt(ym)} L${fmt(x2)},${fmt(y2)}`, fill: 'none', stroke: '#555', 'marker-end': 'url(#arrow)' });
+  return el('path', {
+    d: `M${fmt(x1)},${fmt(y1)} L${fmt(x1)},${fmt(ym)} L${fmt(x2)},${fmt(ym)} L${fmt(x2)},${fmt(y2)}`,
+    fill: 'none',
+    stroke: '#555',
+    'marker-end': 'url(#arrow)',
+  });
 }
 
 /** The whole document: white background, an arrowhead marker and the given content. */
@@ -84,7 +94,16 @@ export function svgDocument(width: number, height: number, title: string, conten
   const defs = el('defs', {}, [
     el(
       'marker',
-      { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
+      {
+        id: 'arrow',
+        viewBox: '0 0 10 10',
+        refX: 10,
+        refY: 5,
+        markerWidth: 8,
+        markerHeight: 8,
+        markerUnits: 'userSpaceOnUse',
+        orient: 'auto-start-reverse',
+      },
       [el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' })],
     ),
   ]);
@@ -100,7 +119,12 @@ export function svgDocument(width: number, height: number, title: string, conten
         'font-family': 'Helvetica, Arial, sans-serif',
         'font-size': 12,
       },
-      [el('title', {}, escapeXml(title)), defs, el('rect', { width: '100%', height: '100%', fill: 'white' }), ...content],
+      [
+        el('title', {}, escapeXml(title)),
+        defs,
+        el('rect', { width: '100%', height: '100%', fill: 'white' }),
+        ...content,
+      ],
     ) +
     '\n'
   );

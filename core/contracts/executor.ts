@@ -25,7 +25,10 @@ export interface ExecutorSession {
    */
   evaluate(
     requests: readonly EvaluationRequest[],
-    opts: { signal?: AbortSignal; onResult?: (row: CandidateEvaluation, request: EvaluationRequest) => void | Promise<void> },
+    opts: {
+      signal?: AbortSignal;
+      onResult?: (row: CandidateEvaluation, request: EvaluationRequest) => void | Promise<void>;
+    },
   ): Promise<CandidateEvaluation[]>;
   /** Release threads, queues and connections. `cancelled`: also drop queued work (bullmq). */
   close(opts?: { cancelled?: boolean; finished?: boolean }): Promise<void>;

@@ -1,12 +1,16 @@
 import type { Batch, Dataset, DataLocation, Split, SplitData } from '../contracts/dataset.js';
 import type { Kernel } from '../kernel/loader.js';
 import { MstfError } from '../errors.js';
-import { Rng } from '../util/rng.js';
+import type { Rng } from '../util/rng.js';
 import { stripUndefined } from '../util/values.js';
 import { checkNotEmpty, verifyDatasetFile } from './verify.js';
 
 /** Gather the images and labels at `indices` into a normalised Batch. */
-export function gatherBatch(data: SplitData, indices: ArrayLike<number>, dataset: Pick<Dataset, 'normalise' | 'info'>): Batch {
+export function gatherBatch(
+  data: SplitData,
+  indices: ArrayLike<number>,
+  dataset: Pick<Dataset, 'normalise' | 'info'>,
+): Batch {
   const [, h, w, c] = data.shape;
   const per = h * w * c;
   const n = indices.length;
@@ -33,7 +37,8 @@ export function gatherBatch(data: SplitData, indices: ArrayLike<number>, dataset
  */
 export function sampleBatch(data: SplitData, n: number, rng: Rng, dataset: Pick<Dataset, 'normalise' | 'info'>): Batch {
   const total = data.shape[0];
-  if (!Number.isInteger(n) || n < 1) throw new MstfError('INVALID_ARGUMENT', `batch size must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new MstfError('INVALID_ARGUMENT', `batch size must be a positive integer, got ${n}`);
   if (total === 0) throw new MstfError('DATA_CORRUPT', 'cannot sample a batch: the split has no images');
   const take = Math.min(n, total);
   // Partial Fisher-Yates: the first `take` slots end up a uniform sample without replacement.
@@ -86,9 +91,10 @@ export async function loadSplit(
   const configured = (kernel.optionsOf('dataset', datasetId) ?? {}) as Record<string, unknown>;
   const loc: DataLocation = { dataDir: kernel.settings.dataDir };
   const opts = { ...configured, ...stripUndefined(overrides) } as { size?: number };
-  await verifyDatasetFile(dataset, loc, opts.size ?? Math.min(...dataset.info.sizes), { strict: kernel.settings.strictData });
+  await verifyDatasetFile(dataset, loc, opts.size ?? Math.min(...dataset.info.sizes), {
+    strict: kernel.settings.strictData,
+  });
   const data = await dataset.load(split, loc, opts);
   checkNotEmpty(dataset, split, data, loc);
   return { dataset, data, loc };
 }
-

@@ -48,7 +48,9 @@ export function describeDataset(ds: Dataset, loc: DataLocation): DatasetDescript
     if (!hasStorage(ds)) return { size, local: null };
     const remote = ds.remote(size);
     const base = { size, fetchPath: ds.fetchPath(loc, size), local: ds.locate(loc, size) ?? null };
-    return 'manual' in remote ? { ...base, manual: remote.manual } : { ...base, fileName: remote.fileName, url: remote.url, md5: remote.md5 };
+    return 'manual' in remote
+      ? { ...base, manual: remote.manual }
+      : { ...base, fileName: remote.fileName, url: remote.url, md5: remote.md5 };
   });
   const details = hasStorage(ds) && ds.details ? ds.details(loc) : {};
   return { ...ds.info, files, details };

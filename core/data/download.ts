@@ -98,7 +98,11 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
     try {
       await pipeline(res, counter, fs.createWriteStream(tmp, { flags: 'wx' }));
     } catch (e) {
-      if (state.timedOut) throw fail(label, `no data from ${state.host} for ${Math.round(timeoutMs / 1000)} s (received ${mb(received)} MB)`);
+      if (state.timedOut)
+        throw fail(
+          label,
+          `no data from ${state.host} for ${Math.round(timeoutMs / 1000)} s (received ${mb(received)} MB)`,
+        );
       if (total !== undefined && received < total) throw truncated(label, received, total);
       throw fail(label, `connection to ${state.host} broke after ${mb(received)} MB (${errCode(e)})`);
     }
@@ -143,20 +147,24 @@ function get(
   state.host = parsed.host;
   const lib = parsed.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(parsed, { headers: { 'user-agent': 'mstf-nas (https://www.npmjs.com/package/mstf-nas)' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        if (redirectsLeft <= 0) return reject(fail(label, `too many redirects from ${url}`));
-        const next = new URL(res.headers.location, parsed).href;
-        return resolve(get(next, redirectsLeft - 1, timeoutMs, state, label));
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(fail(label, `HTTP ${status}${res.statusMessage ? ' ' + res.statusMessage : ''} from ${url}`));
-      }
-      resolve(res);
-    });
+    const req = lib.get(
+      parsed,
+      { headers: { 'user-agent': 'mstf-nas (https://www.npmjs.com/package/mstf-nas)' } },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          if (redirectsLeft <= 0) return reject(fail(label, `too many redirects from ${url}`));
+          const next = new URL(res.headers.location, parsed).href;
+          return resolve(get(next, redirectsLeft - 1, timeoutMs, state, label));
+        }
+        if (status < 200 || status >= 300) {
+          res.resume();
+          return reject(fail(label, `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''} from ${url}`));
+        }
+        resolve(res);
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       state.timedOut = true;
       req.destroy(new Error('ETIMEDOUT'));

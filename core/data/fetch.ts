@@ -25,15 +25,21 @@ export async function fetchDataset(
   opts: { size: number; force?: boolean; onProgress?: (p: DownloadProgress) => void; timeoutMs?: number },
 ): Promise<FetchResult> {
   const { size } = opts;
-  if (!hasStorage(ds)) throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf (its plugin offers no download)`);
+  if (!hasStorage(ds))
+    throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf (its plugin offers no download)`);
   // A dataset obtained by hand says so whatever the size asked for.
   const probe = ds.remote(ds.info.sizes[0]!);
-  if ('manual' in probe) throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf: ${probe.manual}`);
+  if ('manual' in probe)
+    throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf: ${probe.manual}`);
   if (!ds.info.sizes.includes(size)) {
-    throw new MstfError('INVALID_ARGUMENT', `${ds.id} has no ${size}x${size} version (sizes: ${ds.info.sizes.join(', ')})`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `${ds.id} has no ${size}x${size} version (sizes: ${ds.info.sizes.join(', ')})`,
+    );
   }
   const remote = ds.remote(size);
-  if ('manual' in remote) throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf: ${remote.manual}`);
+  if ('manual' in remote)
+    throw new MstfError('INVALID_ARGUMENT', `${ds.id} cannot be downloaded by mstf: ${remote.manual}`);
   const dest = ds.fetchPath(loc, size);
   if (!opts.force && fs.existsSync(dest)) {
     const md5 = await md5File(dest);

@@ -3,7 +3,17 @@ import { MstfError } from '../errors.js';
 /** The dtypes mstf reads from .npy files: uint8 images, integer / float labels. */
 export type NpyDtype = 'u1' | 'i1' | 'b1' | 'u2' | 'i2' | 'u4' | 'i4' | 'i8' | 'u8' | 'f4' | 'f8';
 
-export type NpyData = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+export type NpyData =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
 
 export interface NpyArray {
   dtype: NpyDtype;
@@ -13,7 +23,19 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-const ITEM_SIZE: Record<NpyDtype, number> = { u1: 1, i1: 1, b1: 1, u2: 2, i2: 2, u4: 4, i4: 4, i8: 8, u8: 8, f4: 4, f8: 8 };
+const ITEM_SIZE: Record<NpyDtype, number> = {
+  u1: 1,
+  i1: 1,
+  b1: 1,
+  u2: 2,
+  i2: 2,
+  u4: 4,
+  i4: 4,
+  i8: 8,
+  u8: 8,
+  f4: 4,
+  f8: 8,
+};
 
 /**
  * Parse one .npy file (format versions 1.0, 2.0 and 3.0). Only little-endian (or byte-sized) dtypes in C
@@ -35,12 +57,15 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
     headerStart = 12;
   } else throw bad(`unsupported .npy format version ${major}.${bytes[7]}`);
   if (headerStart + headerLen > bytes.length) throw bad('truncated .npy header');
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLen),
+  );
 
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw bad(`unreadable .npy header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw bad(`unreadable .npy header ${JSON.stringify(header.trim())}`);
   if (fortran === 'True') throw bad('array is stored in Fortran order; save it in C order (numpy.ascontiguousarray)');
   const shape = shapeText
     .split(',')
@@ -52,7 +77,10 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
       return n;
     });
   const dtype = parseDescr(descr);
-  if (!dtype) throw bad(`dtype '${descr}' is not supported (supported: uint8, int8, bool, little-endian int16/32/64, uint16/32/64, float32/64)`);
+  if (!dtype)
+    throw bad(
+      `dtype '${descr}' is not supported (supported: uint8, int8, bool, little-endian int16/32/64, uint16/32/64, float32/64)`,
+    );
 
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLen;
@@ -125,7 +153,7 @@ export function encodeNpy(dtype: NpyDtype, shape: number[], data: ArrayBufferVie
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad so the data starts on a 64-byte boundary, header ends with '\n' (as numpy does).
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC, 0);
   out[6] = 1;

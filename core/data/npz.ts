@@ -28,7 +28,10 @@ export class NpzFile {
 
   get(key: string): NpyArray {
     if (!this.has(key)) {
-      throw new MstfError('DATA_CORRUPT', `${this.file}: no array "${key}" (arrays: ${this.keys().join(', ') || 'none'})`);
+      throw new MstfError(
+        'DATA_CORRUPT',
+        `${this.file}: no array "${key}" (arrays: ${this.keys().join(', ') || 'none'})`,
+      );
     }
     const bytes = this.zip.read(`${key}.npy`);
     return parseNpy(bytes, `${this.file} [${key}]`);

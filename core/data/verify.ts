@@ -24,7 +24,7 @@ export async function verifyDatasetFile(
   if (!hasStorage(dataset)) return;
   const file = dataset.locate(loc, size);
   if (!file) return; // load() says what is missing
-  let remote;
+  let remote: ReturnType<typeof dataset.remote>;
   try {
     remote = dataset.remote(size);
   } catch {
@@ -41,7 +41,10 @@ export async function verifyDatasetFile(
   if (md5 === remote.md5) return;
   const what = `${file.path}: MD5 ${md5} differs from the official ${dataset.id} (${size}x${size}) file's ${remote.md5}`;
   if (opts.strict) {
-    throw new MstfError('CHECKSUM_MISMATCH', `${what}; refused under --strict-data (fetch it again: mstf datasets fetch ${dataset.id} --force)`);
+    throw new MstfError(
+      'CHECKSUM_MISMATCH',
+      `${what}; refused under --strict-data (fetch it again: mstf datasets fetch ${dataset.id} --force)`,
+    );
   }
   if (warned.has(key)) return;
   warned.add(key);
@@ -53,5 +56,8 @@ export async function verifyDatasetFile(
 /** A split without images would make every indicator score a zero-size batch: refuse it before any work. */
 export function checkNotEmpty(dataset: Dataset, split: Split, data: SplitData, loc: DataLocation): void {
   if (data.shape[0] > 0) return;
-  throw new MstfError('DATA_CORRUPT', `${dataset.id}: the ${split} split has no images (data directory ${loc.dataDir})`);
+  throw new MstfError(
+    'DATA_CORRUPT',
+    `${dataset.id}: the ${split} split has no images (data directory ${loc.dataDir})`,
+  );
 }

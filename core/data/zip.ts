@@ -88,7 +88,8 @@ export class ZipReader {
       } catch (err) {
         throw this.corrupt(`member "${name}" does not inflate (${(err as Error).message})`);
       }
-    } else throw this.corrupt(`member "${name}" uses compression method ${e.method} (only stored and deflate are read)`);
+    } else
+      throw this.corrupt(`member "${name}" uses compression method ${e.method} (only stored and deflate are read)`);
     if (out.length !== e.uncompressedSize) {
       throw this.corrupt(`member "${name}" has ${out.length} bytes, the directory says ${e.uncompressedSize}`);
     }
@@ -166,8 +167,14 @@ export class ZipReader {
         const size = cd.readUInt16LE(q + 2);
         if (id === 0x0001) {
           let r = q + 4;
-          if (uncompressedSize === 0xffffffff) (uncompressedSize = Number(cd.readBigUInt64LE(r))), (r += 8);
-          if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(r))), (r += 8);
+          if (uncompressedSize === 0xffffffff) {
+            uncompressedSize = Number(cd.readBigUInt64LE(r));
+            r += 8;
+          }
+          if (compressedSize === 0xffffffff) {
+            compressedSize = Number(cd.readBigUInt64LE(r));
+            r += 8;
+          }
           if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(r));
         }
         q += 4 + size;

@@ -63,14 +63,23 @@ function tensorflowPackage(env: NodeJS.ProcessEnv): { pkg: string; note: string 
   const cpu = installedVersion('@tensorflow/tfjs-node');
   const candidates: { pkg: string; version: string; note: string }[] = [];
   if (cuda && gpu) candidates.push({ pkg: '@tensorflow/tfjs-node-gpu', version: gpu, note: `CUDA found (${cuda})` });
-  if (cpu) candidates.push({ pkg: '@tensorflow/tfjs-node', version: cpu, note: cuda ? 'CUDA found but tfjs-node-gpu not installed' : 'no CUDA' });
+  if (cpu)
+    candidates.push({
+      pkg: '@tensorflow/tfjs-node',
+      version: cpu,
+      note: cuda ? 'CUDA found but tfjs-node-gpu not installed' : 'no CUDA',
+    });
   if (candidates.length === 0) {
     const gpuNote = gpu && !cuda ? ' (@tensorflow/tfjs-node-gpu is installed but no CUDA runtime was found)' : '';
-    return { why: `@tensorflow/tfjs-node${cuda ? '-gpu' : ''} is not installed (optional dependency; its install downloads libtensorflow)${gpuNote}` };
+    return {
+      why: `@tensorflow/tfjs-node${cuda ? '-gpu' : ''} is not installed (optional dependency; its install downloads libtensorflow)${gpuNote}`,
+    };
   }
   const c = candidates[0]!;
   if (c.version !== tf.version_core) {
-    return { why: `${c.pkg} ${c.version} does not match tfjs-core ${tf.version_core} (all @tensorflow packages must be one version)` };
+    return {
+      why: `${c.pkg} ${c.version} does not match tfjs-core ${tf.version_core} (all @tensorflow packages must be one version)`,
+    };
   }
   return { pkg: c.pkg, note: c.note };
 }
@@ -127,7 +136,8 @@ async function activate(name: BackendName, env: NodeJS.ProcessEnv): Promise<stri
       const t = tensorflowPackage(env);
       if ('why' in t) return t.why;
       if (!tf.findBackend('tensorflow')) await import(t.pkg);
-      if (!(await tf.setBackend('tensorflow'))) return `${t.pkg} loaded but the 'tensorflow' backend failed to initialise`;
+      if (!(await tf.setBackend('tensorflow')))
+        return `${t.pkg} loaded but the 'tensorflow' backend failed to initialise`;
       return undefined;
     }
     if (name === 'wasm') {
@@ -181,5 +191,8 @@ async function decide(wanted: BackendName | 'auto', env: NodeJS.ProcessEnv): Pro
     }
     skipped.push({ name, why });
   }
-  throw new MstfError('BACKEND_UNAVAILABLE', `no backend could be started: ${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')}`);
+  throw new MstfError(
+    'BACKEND_UNAVAILABLE',
+    `no backend could be started: ${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')}`,
+  );
 }

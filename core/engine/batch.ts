@@ -17,10 +17,16 @@ export interface BatchTensors {
 export function batchToTensors(batch: Batch): BatchTensors {
   const [n, h, w, c] = batch.shape;
   if (batch.x.length !== n * h * w * c) {
-    throw new MstfError('INVALID_ARGUMENT', `batch has ${batch.x.length} values, shape [${batch.shape}] needs ${n * h * w * c}`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `batch has ${batch.x.length} values, shape [${batch.shape}] needs ${n * h * w * c}`,
+    );
   }
   if (batch.labels.length !== n * batch.labelWidth) {
-    throw new MstfError('INVALID_ARGUMENT', `batch has ${batch.labels.length} labels, ${n} examples x width ${batch.labelWidth} needed`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `batch has ${batch.labels.length} labels, ${n} examples x width ${batch.labelWidth} needed`,
+    );
   }
   const x = tf.tensor4d(batch.x, batch.shape, 'float32');
   let labels: tf.Tensor;

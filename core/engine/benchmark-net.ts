@@ -25,13 +25,31 @@ export function benchmarkNetIR(opts: BenchmarkNetOptions = {}): NetworkIR {
     push({ id: `${prefix}_bn`, op: 'batchnorm', inputs: [last] });
     push({ id: `${prefix}_relu`, op: 'relu', inputs: [last] });
   };
-  push({ id: 'stem', op: 'conv', inputs: [last], filters: c, kernel: [3, 3], stride: 1, padding: 'same', label: 'conv 3x3' });
+  push({
+    id: 'stem',
+    op: 'conv',
+    inputs: [last],
+    filters: c,
+    kernel: [3, 3],
+    stride: 1,
+    padding: 'same',
+    label: 'conv 3x3',
+  });
   bnRelu('stem');
   for (let i = 0; i < 6; i++) {
     if (i === 4) push({ id: 'pool', op: 'pool', inputs: [last], mode: 'max', window: 3, stride: 2, padding: 'same' });
     const group = `sep${i}`;
     push({ id: `sep${i}_dw`, op: 'depthwise', inputs: [last], kernel: [3, 3], stride: 1, padding: 'same', group });
-    push({ id: `sep${i}_pw`, op: 'conv', inputs: [last], filters: c, kernel: [1, 1], stride: 1, padding: 'valid', group });
+    push({
+      id: `sep${i}_pw`,
+      op: 'conv',
+      inputs: [last],
+      filters: c,
+      kernel: [1, 1],
+      stride: 1,
+      padding: 'valid',
+      group,
+    });
     bnRelu(`sep${i}`);
   }
   push({ id: 'gap', op: 'gap', inputs: [last] });

@@ -20,7 +20,15 @@ import type {
   Network,
   ParamInfo,
 } from '../contracts/engine.js';
-import { batchNormEval, batchNormTrain, conv2d, depthwiseConv2d, globalAvgPool, pool2d, type BatchStats } from './layers.js';
+import {
+  batchNormEval,
+  batchNormTrain,
+  conv2d,
+  depthwiseConv2d,
+  globalAvgPool,
+  pool2d,
+  type BatchStats,
+} from './layers.js';
 import { batchNormTrainTwice } from './second-order.js';
 
 /** PyTorch defaults. */
@@ -136,7 +144,10 @@ class CompiledNetwork implements Network {
   private checkInput(x: tf.Tensor): void {
     const [h, w, c] = this.inputShape;
     if (x.rank !== 4 || x.shape[1] !== h || x.shape[2] !== w || x.shape[3] !== c) {
-      throw new MstfError('INVALID_ARGUMENT', `input must have shape [N, ${h}, ${w}, ${c}], got [${x.shape.join(', ')}]`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `input must have shape [N, ${h}, ${w}, ${c}], got [${x.shape.join(', ')}]`,
+      );
     }
   }
 
@@ -190,7 +201,10 @@ class CompiledNetwork implements Network {
       case 'input':
         return x;
       case 'conv':
-        return withBias(node, conv2d(in0, param(node, 'weight') as tf.Tensor4D, node.stride, node.padding, node.dilation ?? 1));
+        return withBias(
+          node,
+          conv2d(in0, param(node, 'weight') as tf.Tensor4D, node.stride, node.padding, node.dilation ?? 1),
+        );
       case 'depthwise':
         return withBias(
           node,
@@ -278,7 +292,8 @@ class CompiledNetwork implements Network {
     this.checkInput(x);
     const names = req.wrtParams ?? this.paramInfo.filter((p) => p.trainable).map((p) => p.name);
     for (const n of names) {
-      if (!this.params.has(n)) throw new MstfError('INVALID_ARGUMENT', `parameter "${n}" is not a parameter of the network`);
+      if (!this.params.has(n))
+        throw new MstfError('INVALID_ARGUMENT', `parameter "${n}" is not a parameter of the network`);
     }
     const probeIds = req.wrtProbes ?? [];
     const batch = x.shape[0];
@@ -301,9 +316,13 @@ class CompiledNetwork implements Network {
     let taps: Record<string, tf.Tensor> = {};
     const f = (): tf.Scalar => {
       const override = new Map(req.params ?? []);
-      names.forEach((n, i) => override.set(n, xs[i]!));
+      names.forEach((n, i) => {
+        override.set(n, xs[i]!);
+      });
       const probes: Record<string, tf.Tensor> = { ...(req.probes ?? {}) };
-      probeIds.forEach((id, i) => (probes[id] = probeTensors[i]!));
+      probeIds.forEach((id, i) => {
+        probes[id] = probeTensors[i]!;
+      });
       const r = this.run(x, { ...req, params: override, probes }, pending);
       const value = loss(r);
       taps = Object.fromEntries(Object.entries(r.taps).map(([k, t]) => [k, tf.keep(t.clone())]));
@@ -323,10 +342,14 @@ class CompiledNetwork implements Network {
       this.applyStats(pending);
       const result: GradientResult = { value: value.dataSync()[0]!, params: new Map(), probes: {}, taps };
       value.dispose();
-      names.forEach((n, i) => result.params.set(n, grads[i]!));
+      names.forEach((n, i) => {
+        result.params.set(n, grads[i]!);
+      });
       let k = names.length;
       if (req.wrtInput) result.input = grads[k++];
-      probeIds.forEach((id) => (result.probes[id] = grads[k++]!));
+      probeIds.forEach((id) => {
+        result.probes[id] = grads[k++]!;
+      });
       return result;
     } catch (e) {
       for (const s of pending) tf.dispose([s.mean, s.variance]);
@@ -359,7 +382,9 @@ class CompiledNetwork implements Network {
     try {
       manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8'));
     } catch (e) {
-      throw new MstfError('NOT_FOUND', `cannot read weights manifest ${manifestPath}: ${(e as Error).message}`, { cause: e });
+      throw new MstfError('NOT_FOUND', `cannot read weights manifest ${manifestPath}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     if (!Array.isArray(manifest.weightsManifest)) {
       throw new MstfError('DATA_CORRUPT', `${manifestPath}: no weightsManifest`);
@@ -377,7 +402,10 @@ class CompiledNetwork implements Network {
         const t = decoded[p.name];
         if (!t) throw new MstfError('DATA_CORRUPT', `${dir}: weights lack parameter "${p.name}"`);
         if (t.shape.join(',') !== p.shape.join(',')) {
-          throw new MstfError('DATA_CORRUPT', `${dir}: parameter "${p.name}" has shape [${t.shape}], the network needs [${p.shape}]`);
+          throw new MstfError(
+            'DATA_CORRUPT',
+            `${dir}: parameter "${p.name}" has shape [${t.shape}], the network needs [${p.shape}]`,
+          );
         }
       }
       for (const p of this.paramInfo) this.params.get(p.name)!.assign(decoded[p.name]!);

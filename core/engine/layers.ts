@@ -18,7 +18,12 @@ function samePads(n: number, effective: number, stride: number): [number, number
 /** Padding argument for tfjs conv/pool ops: 'same'/'valid' as given, a number as explicit symmetric zeros. */
 function tfPadding(padding: Padding): 'same' | 'valid' | Pads4 {
   if (typeof padding !== 'number') return padding;
-  return [[0, 0], [padding, padding], [padding, padding], [0, 0]];
+  return [
+    [0, 0],
+    [padding, padding],
+    [padding, padding],
+    [0, 0],
+  ];
 }
 
 /**
@@ -40,12 +45,32 @@ function atrous(
   // Extra bottom/right padding so the padded size divides by the rate; cropped again afterwards.
   const eh = (rate - ((h + pt + pb) % rate)) % rate;
   const ew = (rate - ((w + pl + pr) % rate)) % rate;
-  const folded = tf.spaceToBatchND(x, [rate, rate], [[pt, pb + eh], [pl, pr + ew]]) as tf.Tensor4D;
-  return tf.batchToSpaceND(op(folded), [rate, rate], [[0, eh], [0, ew]]) as tf.Tensor4D;
+  const folded = tf.spaceToBatchND(
+    x,
+    [rate, rate],
+    [
+      [pt, pb + eh],
+      [pl, pr + ew],
+    ],
+  ) as tf.Tensor4D;
+  return tf.batchToSpaceND(
+    op(folded),
+    [rate, rate],
+    [
+      [0, eh],
+      [0, ew],
+    ],
+  ) as tf.Tensor4D;
 }
 
 /** Dense conv; weight [kh, kw, ci, co]. Dilation > 1 (stride 1) goes through space-to-batch. */
-export function conv2d(x: tf.Tensor4D, weight: tf.Tensor4D, stride: number, padding: Padding, dilation = 1): tf.Tensor4D {
+export function conv2d(
+  x: tf.Tensor4D,
+  weight: tf.Tensor4D,
+  stride: number,
+  padding: Padding,
+  dilation = 1,
+): tf.Tensor4D {
   if (dilation === 1) return tf.conv2d(x, weight, stride, tfPadding(padding));
   const [kh, kw] = weight.shape;
   return atrous(x, [kh, kw], dilation, padding, (f) => tf.conv2d(f, weight, 1, 'valid'));
@@ -72,13 +97,24 @@ export function depthwiseConv2d(
  * tfjs 4.22) divides by the full window even where the forward divided by the in-bounds count. Instead:
  * zero-pad, 'valid' avgPool (whose gradient is right), rescale each output by window^2 / in-bounds count.
  */
-export function pool2d(x: tf.Tensor4D, mode: 'max' | 'avg', window: number, stride: number, padding: Padding): tf.Tensor4D {
+export function pool2d(
+  x: tf.Tensor4D,
+  mode: 'max' | 'avg',
+  window: number,
+  stride: number,
+  padding: Padding,
+): tf.Tensor4D {
   if (mode === 'max') return tf.maxPool(x, window, stride, padding);
   const [, h, w] = x.shape;
   const [pt, pb] = padding === 'same' ? samePads(h, window, stride) : padding === 'valid' ? [0, 0] : [padding, padding];
   const [pl, pr] = padding === 'same' ? samePads(w, window, stride) : padding === 'valid' ? [0, 0] : [padding, padding];
   if (pt + pb + pl + pr === 0) return tf.avgPool(x, window, stride, 'valid');
-  const padded = tf.pad(x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [pt, pb],
+    [pl, pr],
+    [0, 0],
+  ]);
   const y = tf.avgPool(padded, window, stride, 'valid');
   const [, ho, wo] = y.shape;
   const inBounds = (o: number, before: number, n: number): number => {
@@ -155,10 +191,7 @@ export function batchNormTrain(
         const dy4 = dy as tf.Tensor4D;
         const dbeta = channelSum(dy4);
         const dgamma = channelSum(tf.mul(dy4, sxhat) as tf.Tensor4D);
-        const dx = tf.mul(
-          tf.sub(tf.sub(dy4, tf.div(dbeta, m)), tf.mul(sxhat, tf.div(dgamma, m))),
-          tf.mul(sg, srstd),
-        );
+        const dx = tf.mul(tf.sub(tf.sub(dy4, tf.div(dbeta, m)), tf.mul(sxhat, tf.div(dgamma, m))), tf.mul(sg, srstd));
         return [dx, tf.reshape(dgamma, [c]), tf.reshape(dbeta, [c])];
       },
     };

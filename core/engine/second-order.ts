@@ -36,7 +36,14 @@ const runKernel = (name: string, inputs: tf.NamedTensorMap, attrs: object): tf.T
 
 /** The first maximum of every pooling window (padding never wins): ddx gathered there, shaped as dy. */
 function gatherAtMax(x: tf.Tensor4D, ddx: tf.Tensor4D, attrs: tf.MaxPoolGradAttrs): tf.Tensor4D {
-  const info = tf.backend_util.computePool2DInfo(x.shape, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    x.shape,
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
   const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
   const { top, left } = info.padInfo;
@@ -91,9 +98,14 @@ const SECOND_ORDER_GRADIENTS: tf.GradConfig[] = [
       const [dy, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
       return {
-        dy: () => tf.depthwiseConv2d(ddx as tf.Tensor4D, filter, a.strides, a.pad, 'NHWC', a.dilations, a.dimRoundingMode),
+        dy: () =>
+          tf.depthwiseConv2d(ddx as tf.Tensor4D, filter, a.strides, a.pad, 'NHWC', a.dilations, a.dimRoundingMode),
         filter: () =>
-          runKernel('DepthwiseConv2dNativeBackpropFilter', { x: ddx as tf.Tensor, dy }, { ...a, filterShape: filter.shape }),
+          runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x: ddx as tf.Tensor, dy },
+            { ...a, filterShape: filter.shape },
+          ),
       };
     },
   },
@@ -104,7 +116,12 @@ const SECOND_ORDER_GRADIENTS: tf.GradConfig[] = [
       const [x, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
       const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
       return {
-        x: () => runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: ddw as tf.Tensor }, { ...a, inputShape: x.shape }),
+        x: () =>
+          runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            { dy, filter: ddw as tf.Tensor },
+            { ...a, inputShape: x.shape },
+          ),
         dy: () => tf.depthwiseConv2d(x, ddw as tf.Tensor4D, a.strides, a.pad, 'NHWC', a.dilations, a.dimRoundingMode),
       };
     },
@@ -238,13 +255,19 @@ function weightsOf(net: Network, names: string[], v?: ReadonlyMap<string, tf.Ten
     const w = net.params.get(n);
     if (!w) throw new MstfError('INVALID_ARGUMENT', `parameter "${n}" is not a parameter of the network`);
     if (v && w.shape.join(',') !== v.get(n)!.shape.join(',')) {
-      throw new MstfError('INVALID_ARGUMENT', `direction for "${n}" has shape [${v.get(n)!.shape}], the parameter [${w.shape}]`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `direction for "${n}" has shape [${v.get(n)!.shape}], the parameter [${w.shape}]`,
+      );
     }
     return w as tf.Tensor;
   });
 }
 
-export type ExactHvpOptions = Omit<GradientRequest, 'wrtParams' | 'params' | 'wrtInput' | 'wrtProbes' | 'updateStats' | 'secondOrder'>;
+export type ExactHvpOptions = Omit<
+  GradientRequest,
+  'wrtParams' | 'params' | 'wrtInput' | 'wrtProbes' | 'updateStats' | 'secondOrder'
+>;
 
 /**
  * H v of loss(net(x)) w.r.t. the parameters named in v (the other parameters held fixed), exactly:

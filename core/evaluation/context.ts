@@ -23,7 +23,11 @@ export interface EvaluationContext {
 type EvalKernel = Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>;
 
 /** The indicator batch a spec names: given as arrays, or drawn again from the dataset with the same seed. */
-export async function batchOf(kernel: EvalKernel, source: BatchSource | null, dataDir: string): Promise<Batch | undefined> {
+export async function batchOf(
+  kernel: EvalKernel,
+  source: BatchSource | null,
+  dataDir: string,
+): Promise<Batch | undefined> {
   if (!source) return undefined;
   if (source.source === 'arrays') return source.batch;
   const k: EvalKernel = { ...kernel, settings: { ...kernel.settings, dataDir } };
@@ -32,8 +36,15 @@ export async function batchOf(kernel: EvalKernel, source: BatchSource | null, da
 }
 
 /** Rebuild the space, indicators and batch of a spec with a booted kernel (the same plugins as the coordinator's). */
-export async function contextFromSpec(kernel: EvalKernel, spec: EvaluationSpec, dataDir: string): Promise<EvaluationContext> {
-  const space = kernel.registry('searchSpace').get(spec.space.id).create({ inputShape: spec.inputShape, classes: spec.classes }, spec.space.options);
+export async function contextFromSpec(
+  kernel: EvalKernel,
+  spec: EvaluationSpec,
+  dataDir: string,
+): Promise<EvaluationContext> {
+  const space = kernel
+    .registry('searchSpace')
+    .get(spec.space.id)
+    .create({ inputShape: spec.inputShape, classes: spec.classes }, spec.space.options);
   const indicators: Record<string, Indicator> = {};
   const optionsById: Record<string, unknown> = {};
   for (const { id, options } of spec.scores) {
@@ -41,7 +52,14 @@ export async function contextFromSpec(kernel: EvalKernel, spec: EvaluationSpec, 
     optionsById[id] = options;
   }
   const batch = await batchOf(kernel, spec.batch, dataDir);
-  return { space, scoreIds: spec.scores.map((s) => s.id), indicators, optionsById, ...(batch ? { batch } : {}), seed: spec.seed };
+  return {
+    space,
+    scoreIds: spec.scores.map((s) => s.id),
+    indicators,
+    optionsById,
+    ...(batch ? { batch } : {}),
+    seed: spec.seed,
+  };
 }
 
 /**
@@ -59,7 +77,8 @@ export async function evaluateGenotype(
   const { space } = ctx;
   const x = space.parse(text);
   const genotype = space.format(x);
-  if (genotype !== text) throw new MstfError('INTERNAL', `genotype ${text} is not canonical (the space writes it ${genotype})`);
+  if (genotype !== text)
+    throw new MstfError('INTERNAL', `genotype ${text} is not canonical (the space writes it ${genotype})`);
   const hash = space.hash(x);
   const degenerate = space.isDegenerate(x);
   const flags: string[] = degenerate ? ['degenerate'] : [];

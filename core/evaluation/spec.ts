@@ -71,7 +71,8 @@ export interface CandidateEvaluation {
 let version: string | undefined;
 /** This installation's mstf version (package.json). */
 export function mstfVersion(): string {
-  version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
   return version;
 }
 
@@ -100,7 +101,8 @@ export function pluginSetLine(plugins: readonly { name: string; version: string 
 }
 
 type WireNumber = number | null | 'NaN' | 'Infinity' | '-Infinity';
-const toWireNumber = (v: number | null): WireNumber => (v === null || Number.isFinite(v) ? v : (String(v) as WireNumber));
+const toWireNumber = (v: number | null): WireNumber =>
+  v === null || Number.isFinite(v) ? v : (String(v) as WireNumber);
 const fromWireNumber = (v: WireNumber): number | null => (typeof v === 'string' ? Number(v) : v);
 
 /** A row as JSON can carry it: NaN and infinite scores (kept and flagged by the search) would become null. */

@@ -84,7 +84,8 @@ function resolveExported(kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settin
     let saved: { inputShape?: FeatureShape; classes?: number } = {};
     if (r.trainingDir !== undefined) {
       const file = path.join(path.resolve(kernel.settings.cwd, r.trainingDir), 'config.json');
-      if (fs.existsSync(file)) saved = (JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: typeof saved }).config ?? {};
+      if (fs.existsSync(file))
+        saved = (JSON.parse(fs.readFileSync(file, 'utf8')) as { config?: typeof saved }).config ?? {};
     }
     const inputShape = r.model.inputShape ?? saved.inputShape ?? [28, 28, 1];
     const classes = r.model.classes ?? saved.classes ?? 2;
@@ -92,14 +93,25 @@ function resolveExported(kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settin
     const hash = crypto.createHash('sha256').update(JSON.stringify(ir.nodes)).digest('hex');
     return { ir, space: 'model', genotype: r.model.id, hash, inputShape, classes };
   }
-  if (!r.arch) throw new MstfError('INVALID_ARGUMENT', 'export: give an architecture (genotype, search member) or a model');
+  if (!r.arch)
+    throw new MstfError('INVALID_ARGUMENT', 'export: give an architecture (genotype, search member) or a model');
   const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, r.arch);
-  return { ir: instance.decode(genes), space: r.arch.space, genotype: instance.format(genes), hash: instance.hash(genes), inputShape, classes };
+  return {
+    ir: instance.decode(genes),
+    space: r.arch.space,
+    genotype: instance.format(genes),
+    hash: instance.hash(genes),
+    inputShape,
+    classes,
+  };
 }
 
 const NORMALISATION = 'input NCHW float32, pixels normalised as mstf does for its datasets: (p / 255 - 0.5) / 0.5';
 
-export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>, r: ExportRequest): Promise<ExportResult> {
+export async function exportArchitecture(
+  kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>,
+  r: ExportRequest,
+): Promise<ExportResult> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(r.format)) {
     throw new MstfError('INVALID_ARGUMENT', `--format ${r.format}: expected one of ${EXPORT_FORMATS.join(', ')}`);
   }
@@ -143,11 +155,16 @@ export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'opti
         `genotype ${genotype}`,
         `${NORMALISATION}; output logits [N, ${classes}]`,
         `${cost.params} parameters, ${cost.flops} MACs per example (mstf's count; count_macs() recomputes it)`,
-        weightsFile ? `weights: ${weightsFile} beside this file (${weights}); build() loads them` : 'weights: none exported (Net() is PyTorch-initialised)',
+        weightsFile
+          ? `weights: ${weightsFile} beside this file (${weights}); build() loads them`
+          : 'weights: none exported (Net() is PyTorch-initialised)',
         '',
         'Usage: from this_file import Net, build;  net = build()  # eval mode',
       ];
-      writeAtomic(out, toPytorch(ir, { description, params: cost.params, flops: cost.flops, ...(weightsFile ? { weightsFile } : {}) }));
+      writeAtomic(
+        out,
+        toPytorch(ir, { description, params: cost.params, flops: cost.flops, ...(weightsFile ? { weightsFile } : {}) }),
+      );
       files.unshift(out);
       break;
     }
@@ -171,5 +188,16 @@ export async function exportArchitecture(kernel: Pick<Kernel, 'registry' | 'opti
       break;
     }
   }
-  return { format: r.format, files, space, genotype, hash, params: cost.params, flops: cost.flops, inputShape, classes, weights };
+  return {
+    format: r.format,
+    files,
+    space,
+    genotype,
+    hash,
+    params: cost.params,
+    flops: cost.flops,
+    inputShape,
+    classes,
+    weights,
+  };
 }

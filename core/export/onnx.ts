@@ -18,9 +18,12 @@ export const ONNX_OPSET = 13;
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'logits';
 
-const ints = (name: string, v: number[]) => onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
-const int = (name: string, v: number) => onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
-const float = (name: string, v: number) => onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v });
+const ints = (name: string, v: number[]) =>
+  onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
+const int = (name: string, v: number) =>
+  onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
+const float = (name: string, v: number) =>
+  onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v });
 
 function floatTensor(name: string, dims: number[], data: Float32Array): TensorProto {
   const raw = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
@@ -28,7 +31,12 @@ function floatTensor(name: string, dims: number[], data: Float32Array): TensorPr
 }
 function int64Tensor(name: string, values: number[]): TensorProto {
   const data = new BigInt64Array(values.map((v) => BigInt(v)));
-  return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
+  return onnx.TensorProto.create({
+    name,
+    dims: [values.length],
+    dataType: onnx.TensorProto.DataType.INT64,
+    rawData: new Uint8Array(data.buffer),
+  });
 }
 
 function valueInfo(name: string, dims: (number | string)[]) {
@@ -70,8 +78,13 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
   };
   const param = (n: IRNode, role: ExportParam['role']) => init(byName.get(`${n.id}/${role}`), `${n.id}/${role}`);
   const has = (n: IRNode, role: ExportParam['role']) => byName.has(`${n.id}/${role}`);
-  const add = (op: string, inputs: string[], output: string, attribute: ReturnType<typeof ints>[] = [], name = output) =>
-    nodes.push(onnx.NodeProto.create({ opType: op, input: inputs, output: [output], attribute, name }));
+  const add = (
+    op: string,
+    inputs: string[],
+    output: string,
+    attribute: ReturnType<typeof ints>[] = [],
+    name = output,
+  ) => nodes.push(onnx.NodeProto.create({ opType: op, input: inputs, output: [output], attribute, name }));
 
   const inputNode = ir.nodes[0]!;
   for (const n of ir.nodes) {
@@ -99,7 +112,11 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
       }
       case 'pool': {
         const [t, b, l, r] = windowPads(n.padding, inShape as FeatureShape, [n.window, n.window], n.stride);
-        const attrs = [ints('kernel_shape', [n.window, n.window]), ints('strides', [n.stride, n.stride]), ints('pads', [t, l, b, r])];
+        const attrs = [
+          ints('kernel_shape', [n.window, n.window]),
+          ints('strides', [n.stride, n.stride]),
+          ints('pads', [t, l, b, r]),
+        ];
         // mstf's average pool divides by the in-bounds count (count_include_pad = 0, ONNX's default).
         if (n.mode === 'avg') add('AveragePool', [x], n.id, [...attrs, int('count_include_pad', 0)]);
         else add('MaxPool', [x], n.id, attrs);
@@ -110,7 +127,9 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
         const affine = n.affine !== false;
         const scale = affine ? param(n, 'gamma') : constant(`${n.id}/ones`, [c], new Float32Array(c).fill(1));
         const bias = affine ? param(n, 'beta') : constant(`${n.id}/zeros`, [c], new Float32Array(c));
-        add('BatchNormalization', [x, scale, bias, param(n, 'runningMean'), param(n, 'runningVar')], n.id, [float('epsilon', n.eps ?? BN_EPS)]);
+        add('BatchNormalization', [x, scale, bias, param(n, 'runningMean'), param(n, 'runningVar')], n.id, [
+          float('epsilon', n.eps ?? BN_EPS),
+        ]);
         break;
       }
       case 'relu':
@@ -120,7 +139,12 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
         add('Identity', [x], n.id);
         break;
       case 'concat':
-        add(n.inputs.length === 1 ? 'Identity' : 'Concat', n.inputs, n.id, n.inputs.length === 1 ? [] : [int('axis', 1)]);
+        add(
+          n.inputs.length === 1 ? 'Identity' : 'Concat',
+          n.inputs,
+          n.id,
+          n.inputs.length === 1 ? [] : [int('axis', 1)],
+        );
         break;
       case 'add':
         add(n.inputs.length === 1 ? 'Identity' : 'Sum', n.inputs, n.id);
@@ -131,7 +155,17 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
         const s = n.stride ?? 1;
         if (s > 1) {
           const big = 2 ** 31 - 1;
-          add('Slice', [x, int64Const(`${n.id}/starts`, [0, 0]), int64Const(`${n.id}/ends`, [big, big]), int64Const(`${n.id}/axes`, [2, 3]), int64Const(`${n.id}/steps`, [s, s])], `${n.id}/strided`);
+          add(
+            'Slice',
+            [
+              x,
+              int64Const(`${n.id}/starts`, [0, 0]),
+              int64Const(`${n.id}/ends`, [big, big]),
+              int64Const(`${n.id}/axes`, [2, 3]),
+              int64Const(`${n.id}/steps`, [s, s]),
+            ],
+            `${n.id}/strided`,
+          );
           from = `${n.id}/strided`;
         }
         add('Mul', [from, constant(`${n.id}/zero`, [], new Float32Array([0]))], n.id);
@@ -168,7 +202,9 @@ export function toOnnx(ir: NetworkIR, params: ExportParam[], info: OnnxExportInf
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'mstf-nas',
     graph,
-    metadataProps: Object.entries({ ...info.metadata, weights: `${info.source.kind}:${info.source.from}` }).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries({ ...info.metadata, weights: `${info.source.kind}:${info.source.from}` }).map(
+      ([key, value]) => ({ key, value }),
+    ),
   });
   return onnx.ModelProto.encode(model).finish();
 }

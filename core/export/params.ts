@@ -31,14 +31,19 @@ export interface ParamSource {
 export function trainingModelDir(trainingDir: string): string {
   const dir = path.join(path.resolve(trainingDir), 'model');
   if (!fs.existsSync(path.join(dir, 'model.json'))) {
-    throw new MstfError('NOT_FOUND', `--weights ${trainingDir}: no trained model there (model/model.json missing; is it a finished \`mstf train\` output?)`);
+    throw new MstfError(
+      'NOT_FOUND',
+      `--weights ${trainingDir}: no trained model there (model/model.json missing; is it a finished \`mstf train\` output?)`,
+    );
   }
   return dir;
 }
 
 /** Compare the exported IR with the one the training saved (ids, ops, sizes), so weights never land on another network. */
 function checkSameNetwork(ir: NetworkIR, modelDir: string): void {
-  const saved = (JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as { modelTopology?: NetworkIR }).modelTopology;
+  const saved = (
+    JSON.parse(fs.readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as { modelTopology?: NetworkIR }
+  ).modelTopology;
   const strip = (n: NetworkIR) => JSON.stringify(n.nodes.map(({ group: _g, label: _l, ...rest }) => rest));
   if (!saved || !Array.isArray(saved.nodes) || strip(saved) !== strip(ir)) {
     throw new MstfError(
@@ -49,23 +54,34 @@ function checkSameNetwork(ir: NetworkIR, modelDir: string): void {
 }
 
 /** tfjs layout -> PyTorch layout. */
-function toTorchLayout(node: IRNode, role: ExportParam['role'], shape: number[], data: Float32Array): { shape: number[]; data: Float32Array } {
+function toTorchLayout(
+  node: IRNode,
+  role: ExportParam['role'],
+  shape: number[],
+  data: Float32Array,
+): { shape: number[]; data: Float32Array } {
   if (role !== 'weight') return { shape, data };
   if (node.op === 'conv') {
     const [kh, kw, ci, co] = shape as [number, number, number, number];
     const out = new Float32Array(data.length);
-    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) {
-      out[((o * ci + i) * kh + a) * kw + b] = data[((a * kw + b) * ci + i) * co + o]!;
-    }
+    for (let a = 0; a < kh; a++)
+      for (let b = 0; b < kw; b++)
+        for (let i = 0; i < ci; i++)
+          for (let o = 0; o < co; o++) {
+            out[((o * ci + i) * kh + a) * kw + b] = data[((a * kw + b) * ci + i) * co + o]!;
+          }
     return { shape: [co, ci, kh, kw], data: out };
   }
   if (node.op === 'depthwise') {
     // tf output channel c*m + j <- input channel c; PyTorch groups=C orders its outputs the same way.
     const [kh, kw, c, m] = shape as [number, number, number, number];
     const out = new Float32Array(data.length);
-    for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) for (let i = 0; i < c; i++) for (let j = 0; j < m; j++) {
-      out[((i * m + j) * kh + a) * kw + b] = data[((a * kw + b) * c + i) * m + j]!;
-    }
+    for (let a = 0; a < kh; a++)
+      for (let b = 0; b < kw; b++)
+        for (let i = 0; i < c; i++)
+          for (let j = 0; j < m; j++) {
+            out[((i * m + j) * kh + a) * kw + b] = data[((a * kw + b) * c + i) * m + j]!;
+          }
     return { shape: [c * m, 1, kh, kw], data: out };
   }
   if (node.op === 'dense') {
@@ -109,7 +125,13 @@ export async function exportParams(
 }
 
 /** Explicit zero padding [top, bottom, left, right] of a sliding window, as the engine applies it. */
-export function windowPads(padding: Padding, [h, w]: FeatureShape, kernel: [number, number], stride: number, dilation = 1): [number, number, number, number] {
+export function windowPads(
+  padding: Padding,
+  [h, w]: FeatureShape,
+  kernel: [number, number],
+  stride: number,
+  dilation = 1,
+): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (typeof padding === 'number') return [padding, padding, padding, padding];
   // TensorFlow 'same': total = max((ceil(n/s) - 1) s + effective - n, 0), the extra one at the bottom/right.

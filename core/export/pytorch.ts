@@ -12,7 +12,9 @@ import { shapesOf, windowPads, type ExportParam } from './params.js';
 import type { NamedTensor } from './safetensors.js';
 
 const PY_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
 );
 
 /** mstf role -> PyTorch state_dict suffix. */
@@ -102,17 +104,23 @@ export function toPytorch(ir: NetworkIR, info: PytorchExportInfo): string {
         if (n.mode === 'max') {
           const symmetric = pads[0] === pads[1] && pads[2] === pads[3];
           const src = padded(pads, "float('-inf')");
-          init.push(`        self.${a} = nn.MaxPool2d(${n.window}, stride=${n.stride}, padding=${symmetric ? tuple([pads[0], pads[2]]) : '0'})`);
+          init.push(
+            `        self.${a} = nn.MaxPool2d(${n.window}, stride=${n.stride}, padding=${symmetric ? tuple([pads[0], pads[2]]) : '0'})`,
+          );
           fwd.push(`        ${out} = self.${a}(${src})`);
         } else {
-          init.push(`        self.${a} = AvgPoolInBounds(${n.window}, ${n.stride}, ${tuple([pads[2], pads[3], pads[0], pads[1]])})`);
+          init.push(
+            `        self.${a} = AvgPoolInBounds(${n.window}, ${n.stride}, ${tuple([pads[2], pads[3], pads[0], pads[1]])})`,
+          );
           fwd.push(`        ${out} = self.${a}(${x})`);
         }
         break;
       }
       case 'batchnorm': {
         const c = (shapes.get(n.id) as FeatureShape)[2];
-        init.push(`        self.${a} = nn.BatchNorm2d(${c}, eps=${n.eps ?? BN_EPS}, momentum=${n.momentum ?? BN_MOMENTUM}, affine=${n.affine === false ? 'False' : 'True'})`);
+        init.push(
+          `        self.${a} = nn.BatchNorm2d(${c}, eps=${n.eps ?? BN_EPS}, momentum=${n.momentum ?? BN_MOMENTUM}, affine=${n.affine === false ? 'False' : 'True'})`,
+        );
         fwd.push(`        ${out} = self.${a}(${x})`);
         break;
       }

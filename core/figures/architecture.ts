@@ -97,7 +97,12 @@ function layoutRow(row: DrawRow): PlacedRow {
   const frames = new Map<string, Box>();
   for (const f of row.frames) {
     const p = g.node(f.id);
-    frames.set(f.id, { x: p.x - p.width / 2, y: p.y - p.height / 2 - FRAME_TITLE, w: p.width, h: p.height + FRAME_TITLE });
+    frames.set(f.id, {
+      x: p.x - p.width / 2,
+      y: p.y - p.height / 2 - FRAME_TITLE,
+      w: p.width,
+      h: p.height + FRAME_TITLE,
+    });
   }
   // Rank bands: boxes sharing a centre x are one rank; a channel between two ranks is free of boxes.
   const all = [...boxes.values()];
@@ -107,7 +112,9 @@ function layoutRow(row: DrawRow): PlacedRow {
   const wires = row.edges.map((e) => {
     const a = boxes.get(e.from)!;
     const b = boxes.get(e.to)!;
-    const inner = (g.edge(e.from, e.to).points ?? []).slice(1, -1).map((p: { x: number; y: number }): [number, number] => [p.x, p.y]);
+    const inner = (g.edge(e.from, e.to).points ?? [])
+      .slice(1, -1)
+      .map((p: { x: number; y: number }): [number, number] => [p.x, p.y]);
     // Waypoints: the source's centre, dagre's dummy positions (one per rank crossed), the target's centre.
     const way: [number, number][] = [[a.x + a.w / 2, a.y + a.h / 2], ...inner, [b.x + b.w / 2, b.y + b.h / 2]];
     const points: [number, number][] = [[a.x + a.w, way[0]![1]]];
@@ -133,7 +140,12 @@ function simplify(points: [number, number][]): [number, number][] {
     const last = out[out.length - 1];
     if (last && near(last[0], p[0]) && near(last[1], p[1])) continue;
     const prev = out[out.length - 2];
-    if (prev && last && ((near(prev[0], last[0]) && near(last[0], p[0])) || (near(prev[1], last[1]) && near(last[1], p[1])))) out.pop();
+    if (
+      prev &&
+      last &&
+      ((near(prev[0], last[0]) && near(last[0], p[0])) || (near(prev[1], last[1]) && near(last[1], p[1])))
+    )
+      out.pop();
     out.push(p);
   }
   return out;
@@ -142,8 +154,18 @@ function simplify(points: [number, number][]): [number, number][] {
 const shift = (b: Box, dx: number, dy: number): Box => ({ x: b.x + dx, y: b.y + dy, w: b.w, h: b.h });
 
 function wirePath(points: [number, number][], from: string, to: string): string {
-  const d = points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${Math.round(x * 10) / 10},${Math.round(y * 10) / 10}`).join(' ');
-  return el('path', { class: 'wire', d, fill: 'none', stroke: '#555', 'marker-end': 'url(#arrow)', 'data-from': from, 'data-to': to });
+  const d = points
+    .map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${Math.round(x * 10) / 10},${Math.round(y * 10) / 10}`)
+    .join(' ');
+  return el('path', {
+    class: 'wire',
+    d,
+    fill: 'none',
+    stroke: '#555',
+    'marker-end': 'url(#arrow)',
+    'data-from': from,
+    'data-to': to,
+  });
 }
 
 function nodeSvg(n: DrawNode, b: Box): string {
@@ -186,15 +208,37 @@ export function drawArchitecture(d: ArchitectureDrawing): string {
       const b = shift(p.frames.get(f.id)!, dx, dy);
       parts.push(
         group({ class: 'cell', 'data-cell': f.cell ?? f.id }, [
-          el('rect', { class: 'frame', x: b.x, y: b.y, width: b.w, height: b.h, rx: 8, fill: 'none', stroke: '#888', 'stroke-dasharray': '5,3' }),
+          el('rect', {
+            class: 'frame',
+            x: b.x,
+            y: b.y,
+            width: b.w,
+            height: b.h,
+            rx: 8,
+            fill: 'none',
+            stroke: '#888',
+            'stroke-dasharray': '5,3',
+          }),
           // Top right: wires enter a row at its left (first rank) and leave downwards from its last rank.
-          text(b.x + b.w - 8, b.y + 10, f.title, { class: 'frame-title', 'text-anchor': 'end', 'font-weight': 'bold', 'font-size': 11 }),
+          text(b.x + b.w - 8, b.y + 10, f.title, {
+            class: 'frame-title',
+            'text-anchor': 'end',
+            'font-weight': 'bold',
+            'font-size': 11,
+          }),
           ...nodeParts(f.id),
         ]),
       );
     }
     parts.push(...nodeParts(undefined));
-    for (const w of p.wires) parts.push(wirePath(w.points.map(([x, yy]) => [x + dx, yy + dy]), w.from, w.to));
+    for (const w of p.wires)
+      parts.push(
+        wirePath(
+          w.points.map(([x, yy]) => [x + dx, yy + dy]),
+          w.from,
+          w.to,
+        ),
+      );
     y = dy + p.height + ROW_GAP;
   });
   // Row links: down from the source, across in the middle of the gap, down into the target.
@@ -204,10 +248,20 @@ export function drawArchitecture(d: ArchitectureDrawing): string {
     const gapY = (bottoms[a.row]! + tops[b.row]!) / 2 - FRAME_TITLE / 2;
     const x1 = a.box.x + a.box.w / 2;
     const x2 = b.box.x + b.box.w / 2;
-    parts.push(wirePath(simplify([[x1, a.box.y + a.box.h], [x1, gapY], [x2, gapY], [x2, b.box.y]]), l.from, l.to));
+    parts.push(
+      wirePath(
+        simplify([
+          [x1, a.box.y + a.box.h],
+          [x1, gapY],
+          [x2, gapY],
+          [x2, b.box.y],
+        ]),
+        l.from,
+        l.to,
+      ),
+    );
   }
   const width = Math.max(...placed.map((p) => p.width)) + 2 * MARGIN;
   const height = y - ROW_GAP + MARGIN;
   return svgDocument(width, height, d.title, parts);
 }
-

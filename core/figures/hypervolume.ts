@@ -13,7 +13,10 @@ export interface HypervolumeFigureInput {
 export function hypervolumeSpec(input: HypervolumeFigureInput): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: input.title, subtitle: 'objectives normalised to [0, 1] over all generations; reference point (1.1, 1.1)' },
+    title: {
+      text: input.title,
+      subtitle: 'objectives normalised to [0, 1] over all generations; reference point (1.1, 1.1)',
+    },
     width: 420,
     height: 240,
     data: { values: input.points },

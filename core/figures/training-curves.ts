@@ -35,12 +35,31 @@ export function trainingCurvesSpec(input: TrainingCurvesInput): TopLevelSpec {
     { epoch: r.epoch + 1, series: 'val AUC', value: r.val.auc },
   ]);
   const steps = lrSteps(h);
-  const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' }, scale: { domainMin: 1 } } as const;
+  const x = {
+    field: 'epoch',
+    type: 'quantitative',
+    title: 'epoch',
+    axis: { tickMinStep: 1, format: 'd' },
+    scale: { domainMin: 1 },
+  } as const;
   const rules = [
-    { data: { values: steps }, mark: { type: 'rule', color: '#888', strokeDash: [2, 2] }, encoding: { x: { field: 'epoch', type: 'quantitative' } } },
     {
       data: { values: steps },
-      mark: { type: 'text', angle: 270, align: 'right', baseline: 'bottom', dx: -4, dy: -2, fontSize: 10, color: '#555' },
+      mark: { type: 'rule', color: '#888', strokeDash: [2, 2] },
+      encoding: { x: { field: 'epoch', type: 'quantitative' } },
+    },
+    {
+      data: { values: steps },
+      mark: {
+        type: 'text',
+        angle: 270,
+        align: 'right',
+        baseline: 'bottom',
+        dx: -4,
+        dy: -2,
+        fontSize: 10,
+        color: '#555',
+      },
       encoding: { x: { field: 'epoch', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
     },
   ];
@@ -64,7 +83,10 @@ export function trainingCurvesSpec(input: TrainingCurvesInput): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: input.title, subtitle: 'dotted rules: learning-rate steps' },
-    hconcat: [panel(loss, 'loss', ['#1f77b4', '#ff7f0e']), panel(quality, 'validation ACC / AUC', ['#2ca02c', '#9467bd'], [0, 1])],
+    hconcat: [
+      panel(loss, 'loss', ['#1f77b4', '#ff7f0e']),
+      panel(quality, 'validation ACC / AUC', ['#2ca02c', '#9467bd'], [0, 1]),
+    ],
     resolve: { scale: { color: 'independent' } },
   } as unknown as TopLevelSpec;
 }

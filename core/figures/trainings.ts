@@ -42,7 +42,9 @@ export function readTraining(dir: string): TrainingRecord | undefined {
   const metrics = readJson(path.join(dir, 'metrics.json'));
   const state = readJson(path.join(dir, 'checkpoint', 'state.json'));
   const status = readJson(path.join(dir, 'status.json'));
-  const history = ((metrics?.history ?? state?.history ?? []) as EpochRecord[]).filter((r) => r && typeof r.epoch === 'number');
+  const history = ((metrics?.history ?? state?.history ?? []) as EpochRecord[]).filter(
+    (r) => r && typeof r.epoch === 'number',
+  );
   const test = (metrics?.test ?? null) as { acc: number; auc: number } | null;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const baseline = model.kind === 'model';

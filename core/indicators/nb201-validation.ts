@@ -39,7 +39,10 @@ export function readNb201Table(file: string): Nb201Row[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MstfError('NOT_FOUND', `NAS-Bench-201 table ${file}: cannot read (${(e as Error).message.split('\n')[0]})`);
+    throw new MstfError(
+      'NOT_FOUND',
+      `NAS-Bench-201 table ${file}: cannot read (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0]?.split(',') ?? [];
@@ -48,15 +51,28 @@ export function readNb201Table(file: string): Nb201Row[] {
     if (i < 0) throw new MstfError('DATA_CORRUPT', `NAS-Bench-201 table ${file}: no column "${name}"`);
     return i;
   };
-  const ci = { index: col('index'), arch: col('arch'), c10: col('cifar10_test_acc'), c100: col('cifar100_test_acc'), im: col('imagenet16_test_acc'), p: col('params_M') };
+  const ci = {
+    index: col('index'),
+    arch: col('arch'),
+    c10: col('cifar10_test_acc'),
+    c100: col('cifar100_test_acc'),
+    im: col('imagenet16_test_acc'),
+    p: col('params_M'),
+  };
   return lines.slice(1).map((line, k) => {
     const f = line.split(',');
     const num = (i: number): number => {
       const v = Number(f[i]);
-      if (!Number.isFinite(v)) throw new MstfError('DATA_CORRUPT', `NAS-Bench-201 table ${file}: line ${k + 2}: "${f[i]}" is not a number`);
+      if (!Number.isFinite(v))
+        throw new MstfError('DATA_CORRUPT', `NAS-Bench-201 table ${file}: line ${k + 2}: "${f[i]}" is not a number`);
       return v;
     };
-    return { index: num(ci.index), arch: f[ci.arch]!, acc: { cifar10: num(ci.c10), cifar100: num(ci.c100), imagenet16: num(ci.im) }, paramsM: num(ci.p) };
+    return {
+      index: num(ci.index),
+      arch: f[ci.arch]!,
+      acc: { cifar10: num(ci.c10), cifar100: num(ci.c100), imagenet16: num(ci.im) },
+      paramsM: num(ci.p),
+    };
   });
 }
 
@@ -69,14 +85,18 @@ export function findNb201Table(cwd: string): string {
   ];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
-    throw new MstfError('NOT_FOUND', `NAS-Bench-201 table ${NB201_TABLE_FILE} not found (looked in ${candidates.join(', ')}): pass --table <csv>`);
+    throw new MstfError(
+      'NOT_FOUND',
+      `NAS-Bench-201 table ${NB201_TABLE_FILE} not found (looked in ${candidates.join(', ')}): pass --table <csv>`,
+    );
   }
   return found;
 }
 
 /** n distinct rows, a seeded uniform sample (the first n of a seeded shuffle). */
 export function sampleRows<T>(rows: readonly T[], n: number, seed: number): T[] {
-  if (!Number.isInteger(n) || n < 2) throw new MstfError('INVALID_ARGUMENT', `--sample must be an integer >= 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new MstfError('INVALID_ARGUMENT', `--sample must be an integer >= 2, got ${n}`);
   const idx = rows.map((_, i) => i);
   new Rng(seed).shuffle(idx);
   return idx.slice(0, Math.min(n, rows.length)).map((i) => rows[i]!);
@@ -147,7 +167,11 @@ export async function validateProxiesNb201(
   const failed: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
   let context = { inputShape: [0, 0, 0] as [number, number, number], classes: 0 };
   for (const [k, row] of rows.entries()) {
-    const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, { space: 'nb201', genotype: row.arch, ...shape });
+    const { instance, genes, inputShape, classes } = resolveArchitecture(kernel, {
+      space: 'nb201',
+      genotype: row.arch,
+      ...shape,
+    });
     context = { inputShape, classes };
     const { scores, details } = await scoreArchitecture({
       ir: instance.decode(genes),
@@ -169,11 +193,17 @@ export async function validateProxiesNb201(
     const xs = scored.map((r) => r.scores[id] ?? null);
     const perTarget = Object.fromEntries(
       NB201_TARGETS.map((t) => {
-        const p = finitePairs(xs, rows.map((r) => r.acc[t]));
+        const p = finitePairs(
+          xs,
+          rows.map((r) => r.acc[t]),
+        );
         return [t, { spearman: spearman(p.x, p.y), kendall: kendallTauB(p.x, p.y) }];
       }),
     ) as Record<Nb201Target, Correlation>;
-    const used = finitePairs(xs, rows.map((r) => r.acc.cifar10));
+    const used = finitePairs(
+      xs,
+      rows.map((r) => r.acc.cifar10),
+    );
     correlations[id] = {
       ...perTarget,
       n: used.x.length,

@@ -13,12 +13,19 @@ export interface SelectedIndicators {
 /** Ids from "all" or a comma-separated list; unknown ids fail with the list of known ones. */
 export function parseIndicatorList(text: string, known: readonly string[]): string[] {
   const trimmed = text.trim();
-  if (trimmed === '') throw new MstfError('INVALID_ARGUMENT', `--indicators is empty (known: ${known.join(', ')}, or all)`);
+  if (trimmed === '')
+    throw new MstfError('INVALID_ARGUMENT', `--indicators is empty (known: ${known.join(', ')}, or all)`);
   if (trimmed === 'all') return [...known];
-  const ids = trimmed.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = trimmed
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !known.includes(id));
   if (unknown.length > 0) {
-    throw new MstfError('UNKNOWN_EXTENSION', `unknown indicator ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${known.join(', ')}, or all)`);
+    throw new MstfError(
+      'UNKNOWN_EXTENSION',
+      `unknown indicator ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${known.join(', ')}, or all)`,
+    );
   }
   return [...new Set(ids)];
 }

@@ -68,7 +68,16 @@ export class IRBuilder {
 
   depthwise(id: string, from: string, spec: DepthwiseSpec, tag: NodeTag = {}): string {
     const { kernel, stride, padding, dilation } = spec;
-    return this.push({ id, op: 'depthwise', inputs: [from], kernel: kernelOf(kernel), stride, padding, ...defined({ dilation }), ...defined(tag) });
+    return this.push({
+      id,
+      op: 'depthwise',
+      inputs: [from],
+      kernel: kernelOf(kernel),
+      stride,
+      padding,
+      ...defined({ dilation }),
+      ...defined(tag),
+    });
   }
 
   bn(id: string, from: string, tag: NodeTag = {}): string {

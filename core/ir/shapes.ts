@@ -38,7 +38,10 @@ export function windowOutput(n: number, k: number, stride: number, padding: Padd
 
 function featureInput(node: IRNode, shape: NodeShape, index = 0): FeatureShape {
   if (shape.length !== 3) {
-    fail(node, `input ${index} ("${node.inputs[index]}") is a vector [${shape.join(', ')}], expected a feature map [H, W, C]`);
+    fail(
+      node,
+      `input ${index} ("${node.inputs[index]}") is a vector [${shape.join(', ')}], expected a feature map [H, W, C]`,
+    );
   }
   return shape;
 }
@@ -56,7 +59,10 @@ function slidingShape(
   const ho = windowOutput(h, kh, stride, padding, dilation);
   const wo = windowOutput(w, kw, stride, padding, dilation);
   if (ho < 1 || wo < 1) {
-    fail(node, `window ${kh}x${kw} (dilation ${dilation}) does not fit the ${h}x${w} input with padding ${JSON.stringify(padding)}`);
+    fail(
+      node,
+      `window ${kh}x${kw} (dilation ${dilation}) does not fit the ${h}x${w} input with padding ${JSON.stringify(padding)}`,
+    );
   }
   return [ho, wo, channels];
 }
@@ -71,7 +77,10 @@ function checkKernel(node: IRNode, kernel: unknown): [number, number] {
 function expectInputs(node: IRNode, count: number | 'many'): void {
   const n = node.inputs.length;
   if (count === 'many' ? n < 1 : n !== count) {
-    fail(node, `expects ${count === 'many' ? 'at least 1 input' : `${count} input${count === 1 ? '' : 's'}`}, got ${n}`);
+    fail(
+      node,
+      `expects ${count === 'many' ? 'at least 1 input' : `${count} input${count === 1 ? '' : 's'}`}, got ${n}`,
+    );
   }
 }
 
@@ -108,7 +117,8 @@ function nodeShape(node: IRNode, ins: NodeShape[]): NodeShape {
     case 'pool': {
       expectInputs(node, 1);
       const x = featureInput(node, ins[0]!);
-      if (node.mode !== 'max' && node.mode !== 'avg') fail(node, `mode must be 'max' or 'avg', got ${JSON.stringify(node.mode)}`);
+      if (node.mode !== 'max' && node.mode !== 'avg')
+        fail(node, `mode must be 'max' or 'avg', got ${JSON.stringify(node.mode)}`);
       const window = checkPositiveInt(node, 'window', node.window);
       const stride = checkPositiveInt(node, 'stride', node.stride);
       const padding = checkPadding(node, node.padding);
@@ -152,7 +162,10 @@ function nodeShape(node: IRNode, ins: NodeShape[]): NodeShape {
       ins.forEach((s, i) => {
         const f = featureInput(node, s, i);
         if (f[0] !== first[0] || f[1] !== first[1]) {
-          fail(node, `input ${i} ("${node.inputs[i]}") is ${f[0]}x${f[1]}, input 0 is ${first[0]}x${first[1]}: concat needs equal H, W`);
+          fail(
+            node,
+            `input ${i} ("${node.inputs[i]}") is ${f[0]}x${f[1]}, input 0 is ${first[0]}x${first[1]}: concat needs equal H, W`,
+          );
         }
         channels += f[2];
       });
@@ -163,7 +176,10 @@ function nodeShape(node: IRNode, ins: NodeShape[]): NodeShape {
       const first = ins[0]!;
       ins.forEach((s, i) => {
         if (s.length !== first.length || s.some((d, j) => d !== first[j])) {
-          fail(node, `input ${i} ("${node.inputs[i]}") has shape [${s.join(', ')}], input 0 has [${first.join(', ')}]: add needs equal shapes`);
+          fail(
+            node,
+            `input ${i} ("${node.inputs[i]}") has shape [${s.join(', ')}], input 0 has [${first.join(', ')}]: add needs equal shapes`,
+          );
         }
       });
       return first;
@@ -177,7 +193,11 @@ function nodeShape(node: IRNode, ins: NodeShape[]): NodeShape {
       expectInputs(node, 1);
       const units = checkPositiveInt(node, 'units', node.units);
       const s = ins[0]!;
-      if (s.length !== 1) fail(node, `input "${node.inputs[0]}" is a feature map [${s.join(', ')}]: dense needs a vector (add a gap node)`);
+      if (s.length !== 1)
+        fail(
+          node,
+          `input "${node.inputs[0]}" is a feature map [${s.join(', ')}]: dense needs a vector (add a gap node)`,
+        );
       return [units];
     }
     default: {
@@ -201,6 +221,7 @@ export function inferShapes(ir: NetworkIR): Map<string, NodeShape> {
       throw new MstfError('INVALID_IR', `node #${index}: missing id`);
     }
     if (shapes.has(node.id)) fail(node, 'duplicate node id');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the name pattern literally
     if (node.id.includes('/')) fail(node, 'node ids may not contain "/" (parameter names are `${id}/${role}`)');
     if (index === 0 && node.op !== 'input') fail(node, "the first node must be the 'input' node");
     if (index > 0 && node.op === 'input') fail(node, "only the first node may be an 'input' node");
@@ -209,7 +230,10 @@ export function inferShapes(ir: NetworkIR): Map<string, NodeShape> {
       const s = shapes.get(id);
       if (!s) {
         const later = ir.nodes.some((n) => n.id === id);
-        fail(node, `input ${i} "${id}" ${later ? 'comes later in the node list (nodes must be in topological order)' : 'does not exist'}`);
+        fail(
+          node,
+          `input ${i} "${id}" ${later ? 'comes later in the node list (nodes must be in topological order)' : 'does not exist'}`,
+        );
       }
       return s;
     });

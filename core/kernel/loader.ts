@@ -81,7 +81,10 @@ export function readConfig(cwd: string): MstfConfig {
   }
   for (const kind of Object.keys(cfg.options ?? {})) {
     if (!(EXTENSION_KINDS as readonly string[]).includes(kind)) {
-      throw new MstfError('INVALID_ARGUMENT', `${file}: options: unknown extension kind "${kind}" (known: ${EXTENSION_KINDS.join(', ')})`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${file}: options: unknown extension kind "${kind}" (known: ${EXTENSION_KINDS.join(', ')})`,
+      );
     }
   }
   if (cfg.plugins !== undefined && (!Array.isArray(cfg.plugins) || cfg.plugins.some((p) => typeof p !== 'string'))) {
@@ -275,7 +278,8 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
     }
   }
   for (const name of Object.keys(config.pluginConfig ?? {})) {
-    if (!seenPlugins.has(name)) throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: pluginConfig: no plugin "${name}" is loaded`);
+    if (!seenPlugins.has(name))
+      throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: pluginConfig: no plugin "${name}" is loaded`);
   }
   for (const reg of registries.values()) reg.freeze();
   const boot: BootInfo = { plugins: loaded, config, extraPlugins: [...(opts.extraPlugins ?? [])] };

@@ -23,7 +23,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function resolveSettings(
-  flags: { cwd?: string; dataDir?: string; store?: string; backend?: string; strictData?: boolean; readOnlyStore?: boolean } = {},
+  flags: {
+    cwd?: string;
+    dataDir?: string;
+    store?: string;
+    backend?: string;
+    strictData?: boolean;
+    readOnlyStore?: boolean;
+  } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Settings {
   const cwd = path.resolve(flags.cwd ?? process.cwd());

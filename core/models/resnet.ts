@@ -27,9 +27,23 @@ const WIDTHS = [64, 128, 256, 512];
  * conv kxk (PyTorch padding (k-1)/2, no bias) -> BN (-> ReLU), ids `${name}.conv|.bn|.relu`; returns the
  * id of the last node.
  */
-function convBn(b: IRBuilder, name: string, from: string, filters: number, k: number, stride: number, group: string, relu: boolean): string {
+function convBn(
+  b: IRBuilder,
+  name: string,
+  from: string,
+  filters: number,
+  k: number,
+  stride: number,
+  group: string,
+  relu: boolean,
+): string {
   const label = `conv ${k}x${k}${stride > 1 ? ` /${stride}` : ''}`;
-  const c = b.conv(`${name}.conv`, from, { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false }, { group, label });
+  const c = b.conv(
+    `${name}.conv`,
+    from,
+    { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false },
+    { group, label },
+  );
   const n = b.bn(`${name}.bn`, c, { group, label: 'bn' });
   return relu ? b.relu(`${name}.relu`, n, { group, label: 'relu' }) : n;
 }
@@ -62,8 +76,13 @@ export function resnetIR(depth: ResNetDepth, opts: ResNetOptions): NetworkIR {
         y = convBn(b, `${name}.c`, y, outChannels, 1, 1, name, false);
       }
       const shortcut =
-        stride !== 1 || inChannels !== outChannels ? convBn(b, `${name}.shortcut`, x, outChannels, 1, stride, name, false) : x;
-      x = b.relu(`${name}.out`, b.add(`${name}.add`, [y, shortcut], { group: name, label: 'add' }), { group: name, label: 'relu' });
+        stride !== 1 || inChannels !== outChannels
+          ? convBn(b, `${name}.shortcut`, x, outChannels, 1, stride, name, false)
+          : x;
+      x = b.relu(`${name}.out`, b.add(`${name}.add`, [y, shortcut], { group: name, label: 'add' }), {
+        group: name,
+        label: 'relu',
+      });
       inChannels = outChannels;
     }
   });

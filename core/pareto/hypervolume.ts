@@ -18,7 +18,11 @@ export function hypervolume(points: readonly (readonly number[])[], reference: r
     }
   }
   const inside = points.filter((p) => p.every((v, k) => v < reference[k]!));
-  return hvRecursive(inside.map((p) => [...p]), reference, m);
+  return hvRecursive(
+    inside.map((p) => [...p]),
+    reference,
+    m,
+  );
 }
 
 function hvRecursive(points: number[][], ref: readonly number[], dims: number): number {

@@ -5,7 +5,10 @@ import { MstfError } from '../errors.js';
  * Euclidean distance to the nearest point of the approximation. Lower is better; 0 when the
  * approximation covers every reference point.
  */
-export function igd(approximation: readonly (readonly number[])[], referenceFront: readonly (readonly number[])[]): number {
+export function igd(
+  approximation: readonly (readonly number[])[],
+  referenceFront: readonly (readonly number[])[],
+): number {
   if (approximation.length === 0) throw new MstfError('INVALID_ARGUMENT', 'igd: the approximation set is empty');
   if (referenceFront.length === 0) throw new MstfError('INVALID_ARGUMENT', 'igd: the reference front is empty');
   let total = 0;

@@ -42,7 +42,10 @@ export function resolveProblem(problem: Problem, who: string): ResolvedProblem {
     }
   });
   if (!Number.isInteger(problem.nObjectives) || problem.nObjectives < 1) {
-    throw new MstfError('INVALID_ARGUMENT', `${who}: nObjectives must be a positive integer, got ${problem.nObjectives}`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `${who}: nObjectives must be a positive integer, got ${problem.nObjectives}`,
+    );
   }
   return {
     bounds: problem.bounds,
@@ -59,14 +62,25 @@ export function resolveProblem(problem: Problem, who: string): ResolvedProblem {
  * Check a pool given to tell(): well-formed rows with finite objectives, and every asked genotype present.
  * Objective builders replace non-finite scores, so a non-finite objective here is a caller bug.
  */
-export function checkPool(pool: readonly Evaluated[], problem: ResolvedProblem, asked: readonly Genotype[], who: string): void {
+export function checkPool(
+  pool: readonly Evaluated[],
+  problem: ResolvedProblem,
+  asked: readonly Genotype[],
+  who: string,
+): void {
   if (pool.length === 0) throw new MstfError('INVALID_ARGUMENT', `${who}: tell() got an empty pool`);
   pool.forEach((p, i) => {
     if (!Array.isArray(p.x) || p.x.length !== problem.nVar) {
-      throw new MstfError('INVALID_ARGUMENT', `${who}: pool row ${i} has ${p.x?.length ?? 0} variables, expected ${problem.nVar}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${who}: pool row ${i} has ${p.x?.length ?? 0} variables, expected ${problem.nVar}`,
+      );
     }
     if (!Array.isArray(p.F) || p.F.length !== problem.nObjectives) {
-      throw new MstfError('INVALID_ARGUMENT', `${who}: pool row ${i} has ${p.F?.length ?? 0} objectives, expected ${problem.nObjectives}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${who}: pool row ${i} has ${p.F?.length ?? 0} objectives, expected ${problem.nObjectives}`,
+      );
     }
     if (p.F.some((v) => !Number.isFinite(v))) {
       throw new MstfError('INVALID_ARGUMENT', `${who}: pool row ${i} has a non-finite objective (${p.F.join(', ')})`);
@@ -78,7 +92,10 @@ export function checkPool(pool: readonly Evaluated[], problem: ResolvedProblem, 
   const inPool = new Set(pool.map((p) => problem.key(p.x)));
   const missing = asked.filter((x) => !inPool.has(problem.key(x))).length;
   if (missing > 0) {
-    throw new MstfError('INVALID_ARGUMENT', `${who}: tell() pool lacks ${missing} of the ${asked.length} asked genotypes`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `${who}: tell() pool lacks ${missing} of the ${asked.length} asked genotypes`,
+    );
   }
 }
 
@@ -86,7 +103,13 @@ export function checkPool(pool: readonly Evaluated[], problem: ResolvedProblem, 
  * Up to `size` genotypes from `make()` whose keys are not in `seen` nor repeated in the batch; gives up
  * after `maxAttempts` draws (a nearly exhausted space), so the batch may be shorter. Adds the keys to `seen`.
  */
-export function uniqueBatch(size: number, make: () => Genotype, key: (x: Genotype) => string, seen: Set<string>, maxAttempts: number): Genotype[] {
+export function uniqueBatch(
+  size: number,
+  make: () => Genotype,
+  key: (x: Genotype) => string,
+  seen: Set<string>,
+  maxAttempts: number,
+): Genotype[] {
   const out: Genotype[] = [];
   for (let attempt = 0; attempt < maxAttempts && out.length < size; attempt++) {
     const x = make();
@@ -136,7 +159,13 @@ export function decodeMember(s: MemberState): Member {
 
 /** Copy of a member without optimizer bookkeeping (what population() returns). */
 export function toEvaluated(m: Member): Evaluated & { rank: number; crowding: number } {
-  return { x: [...m.x], F: [...m.F], ...(m.violation !== undefined ? { violation: m.violation } : {}), rank: m.rank, crowding: m.crowding };
+  return {
+    x: [...m.x],
+    F: [...m.F],
+    ...(m.violation !== undefined ? { violation: m.violation } : {}),
+    rank: m.rank,
+    crowding: m.crowding,
+  };
 }
 
 /** First zod issue as "path: message" (kept here so optimizers need not import the kernel loader). */
@@ -226,7 +255,13 @@ export abstract class PopulationOptimizer<S extends PopulationState> implements 
     checkPool(pool, this.problem, this.pending, who);
     this.members = rankAndCrowdingSurvival(pool, this.opts.population).map(({ index, rank, crowding }) => {
       const p = pool[index]!;
-      return { x: [...p.x], F: [...p.F], ...(p.violation !== undefined ? { violation: p.violation } : {}), rank, crowding };
+      return {
+        x: [...p.x],
+        F: [...p.F],
+        ...(p.violation !== undefined ? { violation: p.violation } : {}),
+        rank,
+        crowding,
+      };
     });
     this.pending = null;
     this.gen++;
@@ -259,11 +294,17 @@ export abstract class PopulationOptimizer<S extends PopulationState> implements 
     const who = this.spec.id;
     const r = this.spec.stateSchema.safeParse(state);
     if (!r.success) {
-      throw new MstfError('INVALID_ARGUMENT', `${who}: not ${this.spec.checkpointName} checkpoint (${firstZodIssue(r.error)})`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${who}: not ${this.spec.checkpointName} checkpoint (${firstZodIssue(r.error)})`,
+      );
     }
     const s = r.data;
     if (s.nVar !== this.problem.nVar) {
-      throw new MstfError('INVALID_ARGUMENT', `${who}: checkpoint has ${s.nVar} variables, the problem ${this.problem.nVar}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${who}: checkpoint has ${s.nVar} variables, the problem ${this.problem.nVar}`,
+      );
     }
     this.rng = Rng.fromState(s.rng);
     this.gen = s.generation;

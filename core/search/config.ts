@@ -33,7 +33,11 @@ export const SearchConfigSchema = z.strictObject({
     .describe('training-free indicators p1, p2 (Eq. 5)'),
   objective: z.string().min(1).default('mstf-eq5').describe('objective builder id'),
   optimizer: z.string().min(1).default('nsga2').describe('optimizer id'),
-  executor: z.string().min(1).default('pool').describe('executor id: local, pool (worker threads) or bullmq (Redis workers)'),
+  executor: z
+    .string()
+    .min(1)
+    .default('pool')
+    .describe('executor id: local, pool (worker threads) or bullmq (Redis workers)'),
   population: positiveInt('population', 10_000).optional().describe('population size (preset default)'),
   offspring: positiveInt('offspring', 10_000).optional().describe('offspring per generation (preset default)'),
   generations: positiveInt('generations', 10_000)
@@ -42,7 +46,13 @@ export const SearchConfigSchema = z.strictObject({
   channels: positiveInt('channels', 4096).optional().describe('initial channels C0 (preset default)'),
   blocks: positiveInt('blocks', 16).optional().describe('blocks (default: the search space default)'),
   batchSize: positiveInt('batchSize', 4096).optional().describe('images in the fixed indicator batch (preset default)'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).describe('search seed (optimizer, batch, network init)'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0)
+    .describe('search seed (optimizer, batch, network init)'),
   preset: z.enum(['cpu', 'paper']).default('cpu').describe('cpu: minutes on a laptop; paper: the paper settings'),
   size: positiveInt('size', 4096).optional().describe('image size (default: the dataset smallest size)'),
   dataDir: z.string().min(1).optional().describe('dataset directory (default: the settings data dir)'),
@@ -77,7 +87,10 @@ export function resolveSearchConfig(input: unknown): ResolvedSearchConfig {
   const preset = PRESETS[c.preset];
   const indicators = [...new Set(c.indicators)];
   if (indicators.length !== c.indicators.length) {
-    throw new MstfError('INVALID_ARGUMENT', `search config: indicators: each indicator may appear once (${c.indicators.join(', ')})`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `search config: indicators: each indicator may appear once (${c.indicators.join(', ')})`,
+    );
   }
   const resolved: ResolvedSearchConfig = {
     dataset: c.dataset,

@@ -120,5 +120,5 @@ export function candidatesToCsv(rows: readonly ExportedCandidate[]): string {
         .join(','),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

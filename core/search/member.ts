@@ -38,7 +38,8 @@ export function findMember(store: RunStore, searchId: string, selector: MemberSe
     throw new MstfError('INVALID_ARGUMENT', 'give --member <hash prefix> or --rank K, not both');
   }
   const search = store.getSearch(searchId);
-  if (!search) throw new MstfError('NOT_FOUND', `search "${searchId}" is not in the run store ${store.file} (mstf runs list)`);
+  if (!search)
+    throw new MstfError('NOT_FOUND', `search "${searchId}" is not in the run store ${store.file} (mstf runs list)`);
   const result = store.result(searchId);
   const front = result ? result.pareto.map((e) => store.candidate(e.candidateId)!) : [];
   const rankOf = (hash: string): number | null => {
@@ -46,7 +47,8 @@ export function findMember(store: RunStore, searchId: string, selector: MemberSe
     return i < 0 ? null : i + 1;
   };
   const selectedHash = search.selected?.hash ?? null;
-  const original = (c: CandidateRecord): CandidateRecord => (c.reusedFrom !== null ? (store.candidate(c.reusedFrom) ?? c) : c);
+  const original = (c: CandidateRecord): CandidateRecord =>
+    c.reusedFrom !== null ? (store.candidate(c.reusedFrom) ?? c) : c;
   const done = (candidate: CandidateRecord, chosenBy: SearchMember['chosenBy']): SearchMember => ({
     search,
     candidate: original(candidate),
@@ -56,26 +58,48 @@ export function findMember(store: RunStore, searchId: string, selector: MemberSe
   });
 
   if (selector.rank !== undefined) {
-    if (!result) throw new MstfError('INVALID_ARGUMENT', `search "${searchId}" has no final Pareto front yet (status ${search.status}); use --member <hash prefix>`);
+    if (!result)
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `search "${searchId}" has no final Pareto front yet (status ${search.status}); use --member <hash prefix>`,
+      );
     if (!Number.isInteger(selector.rank) || selector.rank < 1 || selector.rank > front.length) {
-      throw new MstfError('INVALID_ARGUMENT', `--rank ${selector.rank}: the Pareto front of search "${searchId}" has members 1..${front.length}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--rank ${selector.rank}: the Pareto front of search "${searchId}" has members 1..${front.length}`,
+      );
     }
     return done(front[selector.rank - 1]!, 'rank');
   }
   if (selector.member !== undefined) {
     const prefix = selector.member.trim().toLowerCase();
-    if (!/^[0-9a-z]+$/.test(prefix)) throw new MstfError('INVALID_ARGUMENT', `--member "${selector.member}": expected a hash prefix (letters and digits)`);
+    if (!/^[0-9a-z]+$/.test(prefix))
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--member "${selector.member}": expected a hash prefix (letters and digits)`,
+      );
     const byHash = new Map<string, CandidateRecord>();
-    for (const c of store.candidates(searchId)) if (c.hash.startsWith(prefix) && !byHash.has(c.hash)) byHash.set(c.hash, c);
-    if (byHash.size === 0) throw new MstfError('NOT_FOUND', `--member ${prefix}: no candidate of search "${searchId}" has a hash starting with it`);
+    for (const c of store.candidates(searchId))
+      if (c.hash.startsWith(prefix) && !byHash.has(c.hash)) byHash.set(c.hash, c);
+    if (byHash.size === 0)
+      throw new MstfError(
+        'NOT_FOUND',
+        `--member ${prefix}: no candidate of search "${searchId}" has a hash starting with it`,
+      );
     if (byHash.size > 1) {
       const some = [...byHash.keys()].slice(0, 4).map((h) => h.slice(0, prefix.length + 4));
-      throw new MstfError('INVALID_ARGUMENT', `--member ${prefix} is ambiguous: ${byHash.size} networks of search "${searchId}" match (${some.join(', ')}${byHash.size > 4 ? ', ...' : ''}); give more characters`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--member ${prefix} is ambiguous: ${byHash.size} networks of search "${searchId}" match (${some.join(', ')}${byHash.size > 4 ? ', ...' : ''}); give more characters`,
+      );
     }
     return done([...byHash.values()][0]!, 'member');
   }
   if (!result || !search.selected) {
-    throw new MstfError('INVALID_ARGUMENT', `search "${searchId}" has no selected architecture yet (status ${search.status}); name one with --member <hash prefix>`);
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `search "${searchId}" has no selected architecture yet (status ${search.status}); name one with --member <hash prefix>`,
+    );
   }
   return done(store.candidate(result.selectedCandidateId)!, 'pick');
 }
@@ -124,7 +148,10 @@ export async function rescoreMember(kernel: SearchKernel, m: SearchMember): Prom
   const ctx = await contextFromSpec(kernel, evaluationSpec(setup, kernel, batch), kernel.settings.dataDir);
   const ev = await evaluateGenotype(ctx, setup.space.format(setup.space.parse(m.candidate.genotype)));
   if (ev.hash !== m.candidate.hash) {
-    throw new MstfError('INTERNAL', `genotype ${m.candidate.genotype} hashes to ${ev.hash} now, ${m.candidate.hash} in the store: the space changed`);
+    throw new MstfError(
+      'INTERNAL',
+      `genotype ${m.candidate.genotype} hashes to ${ev.hash} now, ${m.candidate.hash} in the store: the space changed`,
+    );
   }
   const stored = m.candidate.scores;
   const mismatched = setup.scoreIds.filter((id) => !same(ev.scores[id], stored[id]));

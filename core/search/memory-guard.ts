@@ -19,7 +19,11 @@ const PROBES = 16;
  */
 export function forwardPeakBytes(ir: NetworkIR, n: number): number {
   let largest = 0;
-  for (const shape of inferShapes(ir).values()) largest = Math.max(largest, shape.reduce((a, b) => a * b, 1));
+  for (const shape of inferShapes(ir).values())
+    largest = Math.max(
+      largest,
+      shape.reduce((a, b) => a * b, 1),
+    );
   return 3 * largest * n * 4;
 }
 
@@ -29,8 +33,19 @@ export type MemoryEstimate = (ir: NetworkIR, n: number) => number;
  * Lightest estimate (bytes) for a batch of `batch` images at `size` over PROBES networks sampled
  * with `seed` (the same genotypes at every size, so sizes compare like for like).
  */
-function lightestBytes(estimate: MemoryEstimate, space: SearchSpace, options: unknown, dataset: Dataset, size: number, batch: number, seed: number): number {
-  const instance = space.create({ inputShape: [size, size, dataset.info.channels], classes: dataset.info.classes }, options);
+function lightestBytes(
+  estimate: MemoryEstimate,
+  space: SearchSpace,
+  options: unknown,
+  dataset: Dataset,
+  size: number,
+  batch: number,
+  seed: number,
+): number {
+  const instance = space.create(
+    { inputShape: [size, size, dataset.info.channels], classes: dataset.info.classes },
+    options,
+  );
   const rng = new Rng(seed);
   let best = Infinity;
   for (let i = 0; i < PROBES; i++) {
@@ -69,14 +84,22 @@ export function checkSearchMemory(p: {
   const fits = [...p.dataset.info.sizes]
     .filter((s) => s < p.size)
     .sort((a, b) => b - a)
-    .find((s) => lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= WASM_BACKPROP_LIMIT_BYTES);
+    .find(
+      (s) =>
+        lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= WASM_BACKPROP_LIMIT_BYTES,
+    );
   const maxBatch = Math.floor((WASM_BACKPROP_LIMIT_BYTES / bytes) * p.batchSize);
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   throw new MstfError(
     'INVALID_ARGUMENT',
     `a search at ${p.size}x${p.size} with an indicator batch of ${p.batchSize} needs at least ${gib(bytes)} GiB ${what} ` +
       `(lightest of ${PROBES} sampled networks), over the wasm backend's ${gib(WASM_BACKPROP_LIMIT_BYTES)} GiB budget; ` +
-      [fits !== undefined ? `use --size ${fits}` : undefined, maxBatch >= 1 ? `--batch-size ${maxBatch} or less` : undefined, 'fewer --channels', 'or the tensorflow backend']
+      [
+        fits !== undefined ? `use --size ${fits}` : undefined,
+        maxBatch >= 1 ? `--batch-size ${maxBatch} or less` : undefined,
+        'fewer --channels',
+        'or the tensorflow backend',
+      ]
         .filter(Boolean)
         .join(', '),
   );

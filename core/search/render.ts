@@ -60,7 +60,8 @@ export class ProgressTracker {
     }
     for (const id of this.indicators) {
       const v = e.scores[id];
-      if (typeof v === 'number' && Number.isFinite(v) && (this.best[id] == null || v > this.best[id]!)) this.best[id] = v;
+      if (typeof v === 'number' && Number.isFinite(v) && (this.best[id] == null || v > this.best[id]!))
+        this.best[id] = v;
     }
   }
 
@@ -79,7 +80,9 @@ export class ProgressTracker {
     const frac = this.total > 0 ? Math.min(1, this.evaluated / this.total) : 0;
     const filled = Math.round(frac * width);
     const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
-    const best = this.indicators.map((id) => `${id} ${this.best[id] == null ? '-' : formatScore(this.best[id])}`).join(' ');
+    const best = this.indicators
+      .map((id) => `${id} ${this.best[id] == null ? '-' : formatScore(this.best[id])}`)
+      .join(' ');
     return `gen ${this.generation}/${this.generations - 1} [${bar}] ${this.evaluated}/${this.total} | best ${best} | ETA ${formatDuration(this.etaSeconds)}`;
   }
 }
@@ -93,10 +96,19 @@ export function formatResult(summary: SearchSummary, description: string | undef
     lines.push('', 'Selected architecture (highest normalised p1 + p2 in the last population):');
     lines.push(`  genotype: ${s.genotype}`);
     lines.push(`  hash:     ${s.hash}`);
-    lines.push(`  scores:   ${Object.entries(s.scores).map(([k, v]) => `${k} ${formatScore(v)}`).join(', ')}`);
-    lines.push(`  FLOPs:    ${formatCount(s.flops)} (multiply-accumulates per image), params: ${formatCount(s.params)}`);
+    lines.push(
+      `  scores:   ${Object.entries(s.scores)
+        .map(([k, v]) => `${k} ${formatScore(v)}`)
+        .join(', ')}`,
+    );
+    lines.push(
+      `  FLOPs:    ${formatCount(s.flops)} (multiply-accumulates per image), params: ${formatCount(s.params)}`,
+    );
     if (description) lines.push('', ...description.split('\n').map((l) => `  ${l}`));
-    lines.push('', `Pareto front of the last population: ${summary.pareto.length} architecture(s); see \`mstf runs show ${summary.searchId}\`.`);
+    lines.push(
+      '',
+      `Pareto front of the last population: ${summary.pareto.length} architecture(s); see \`mstf runs show ${summary.searchId}\`.`,
+    );
   } else if (summary.status === 'cancelled') {
     lines.push(`Resume with \`mstf runs resume ${summary.searchId}\`.`);
   }

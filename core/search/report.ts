@@ -94,13 +94,20 @@ export function hypervolumeByGeneration(pops: Population[]): { generation: numbe
   return pops.map((p) => ({
     generation: p.generation,
     hypervolume: hypervolume(
-      firstFront(p).filter((m) => m.violation === 0).map((m) => scale(m.F)),
+      firstFront(p)
+        .filter((m) => m.violation === 0)
+        .map((m) => scale(m.F)),
       reference,
     ),
   }));
 }
 
-const toPoint = (c: CandidateRecord, generation = c.generation): FrontsPoint => ({ generation, hash: c.hash, flops: c.flops ?? NaN, scores: c.scores });
+const toPoint = (c: CandidateRecord, generation = c.generation): FrontsPoint => ({
+  generation,
+  hash: c.hash,
+  flops: c.flops ?? NaN,
+  scores: c.scores,
+});
 
 export interface ReportFigures {
   fronts: string;
@@ -109,15 +116,33 @@ export interface ReportFigures {
 }
 
 /** The paper's Fig. 5 of a completed search as SVG (its Pareto fronts by generation and the pick). */
-export async function frontsFigure(service: SearchService, id: string, details: SearchDetails, pops = populations(service, id)): Promise<string> {
+export async function frontsFigure(
+  service: SearchService,
+  id: string,
+  details: SearchDetails,
+  pops = populations(service, id),
+): Promise<string> {
   const c = details.config;
   const s = details.selected;
-  if (!s) throw new MstfError('INVALID_ARGUMENT', `search ${id} is ${details.status}: the Pareto plot needs a completed search`);
+  if (!s)
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `search ${id} is ${details.status}: the Pareto plot needs a completed search`,
+    );
   const plotted = new Set(plottedGenerations(pops.length - 1));
-  const fronts = pops.filter((p) => plotted.has(p.generation)).flatMap((p) => firstFront(p).map((m) => toPoint(m.c, p.generation)));
-  const candidates = service.store.candidates(id).filter((x) => x.state === 'ok').map((x) => toPoint(x));
+  const fronts = pops
+    .filter((p) => plotted.has(p.generation))
+    .flatMap((p) => firstFront(p).map((m) => toPoint(m.c, p.generation)));
+  const candidates = service.store
+    .candidates(id)
+    .filter((x) => x.state === 'ok')
+    .map((x) => toPoint(x));
   const selected = service.store.candidateByHash(id, s.hash);
-  if (!selected) throw new MstfError('DATA_CORRUPT', `search ${id}: the selected architecture ${s.hash} is not among its candidates`);
+  if (!selected)
+    throw new MstfError(
+      'DATA_CORRUPT',
+      `search ${id}: the selected architecture ${s.hash} is not among its candidates`,
+    );
   return frontsSvg({
     title: `Pareto fronts by generation: ${c.dataset}, ${c.indicators.join(' + ')} (${c.objective})`,
     indicators: c.indicators,
@@ -128,14 +153,28 @@ export async function frontsFigure(service: SearchService, id: string, details: 
 }
 
 /** The SVG figures of a completed search (and of its trainings found under `trainingsRoot`). */
-export async function reportFigures(service: SearchService, id: string, details: SearchDetails, trainings: TrainingRecord[]): Promise<ReportFigures> {
+export async function reportFigures(
+  service: SearchService,
+  id: string,
+  details: SearchDetails,
+  trainings: TrainingRecord[],
+): Promise<ReportFigures> {
   const c = details.config;
   const pops = populations(service, id);
   const fronts = await frontsFigure(service, id, details, pops);
-  const hv = await hypervolumeSvg({ title: `Hypervolume per generation (${c.objective})`, points: hypervolumeByGeneration(pops) });
+  const hv = await hypervolumeSvg({
+    title: `Hypervolume per generation (${c.objective})`,
+    points: hypervolumeByGeneration(pops),
+  });
   const curves = [];
   for (const t of trainings) {
-    curves.push({ training: t, svg: t.history.length > 0 ? await trainingCurvesSvg({ title: `Training ${t.id} (${t.label})`, history: t.history }) : null });
+    curves.push({
+      training: t,
+      svg:
+        t.history.length > 0
+          ? await trainingCurvesSvg({ title: `Training ${t.id} (${t.label})`, history: t.history })
+          : null,
+    });
   }
   return { fronts, hypervolume: hv, trainings: curves };
 }
@@ -146,7 +185,12 @@ export interface ReportOptions {
 }
 
 /** Write index.html and the figures (SVG and PNG) into `dir`; returns the files written. */
-export async function writeReport(service: SearchService, id: string, dir: string, options: ReportOptions): Promise<string[]> {
+export async function writeReport(
+  service: SearchService,
+  id: string,
+  dir: string,
+  options: ReportOptions,
+): Promise<string[]> {
   const details = service.show(id);
   if (!details.selected) {
     throw new MstfError('INVALID_ARGUMENT', `search ${id} is ${details.status}: a report needs a completed search`);
@@ -169,7 +213,9 @@ export async function writeReport(service: SearchService, id: string, dir: strin
     ['fig5-fronts', figures.fronts],
     ['hypervolume', figures.hypervolume],
     ['selected', drawings.find((d) => d.hash === details.selected!.hash)!.svg],
-    ...figures.trainings.filter((t) => t.svg !== null).map((t): [string, string] => [`training-${t.training.id}`, t.svg!]),
+    ...figures.trainings
+      .filter((t) => t.svg !== null)
+      .map((t): [string, string] => [`training-${t.training.id}`, t.svg!]),
   ];
   for (const [name, svg] of figureFiles) {
     write(`${name}.svg`, svg);
@@ -211,7 +257,10 @@ export function reportHtml({ details: d, summary, figures, drawings, baselines }
     })
     .join('\n');
   const drawingTemplates = drawings
-    .map((x) => `<template data-hash="${esc(x.hash)}"><img alt="architecture ${esc(x.hash.slice(0, 8))}" src="${dataUri(x.svg)}"></template>`)
+    .map(
+      (x) =>
+        `<template data-hash="${esc(x.hash)}"><img alt="architecture ${esc(x.hash.slice(0, 8))}" src="${dataUri(x.svg)}"></template>`,
+    )
     .join('\n');
   const pick = d.pareto.find((p) => p.hash === s.hash);
   const trainingSections = figures.trainings

@@ -23,7 +23,15 @@ import type {
   SearchSummary,
 } from './events.js';
 import { deriveSeed } from './seeds.js';
-import { archRequest, evaluationSpec, loadSearchBatch, makeProblem, resolveSetup, type SearchKernel, type SearchSetup } from './setup.js';
+import {
+  archRequest,
+  evaluationSpec,
+  loadSearchBatch,
+  makeProblem,
+  resolveSetup,
+  type SearchKernel,
+  type SearchSetup,
+} from './setup.js';
 import type { ExecutorSession } from '../contracts/executor.js';
 import type { Genotype } from '../contracts/search-space.js';
 import type { EvaluationRequest } from '../evaluation/spec.js';
@@ -121,7 +129,13 @@ export class SearchService {
       if (!r) throw new MstfError('INTERNAL', `search service: no ${kind} registry`);
       return r as ExtensionRegistry<K>;
     };
-    this.kernel = { settings, registry, optionsOf: (kind, id) => registry(kind).entry(id).options, plugins: boot.plugins, boot };
+    this.kernel = {
+      settings,
+      registry,
+      optionsOf: (kind, id) => registry(kind).entry(id).options,
+      plugins: boot.plugins,
+      boot,
+    };
   }
 
   static fromKernel(kernel: Kernel): SearchService {
@@ -130,7 +144,9 @@ export class SearchService {
 
   /** The run store at settings.storePath, opened on first use. */
   get store(): RunStore {
-    this.storeInstance ??= this.settings.readOnlyStore ? RunStore.openReadOnly(this.settings.storePath) : RunStore.open(this.settings.storePath);
+    this.storeInstance ??= this.settings.readOnlyStore
+      ? RunStore.openReadOnly(this.settings.storePath)
+      : RunStore.open(this.settings.storePath);
     return this.storeInstance;
   }
 
@@ -228,7 +244,11 @@ export class SearchService {
   ): Promise<void> {
     const store = this.store;
     const { space, config } = setup;
-    const optimizer = setup.optimizer.create(makeProblem(setup), setup.optimizerOptions, deriveSeed(config.seed, 'optimizer'));
+    const optimizer = setup.optimizer.create(
+      makeProblem(setup),
+      setup.optimizerOptions,
+      deriveSeed(config.seed, 'optimizer'),
+    );
 
     // Resume: the optimizer state after the last committed tell, and the candidates of that pool.
     const checkpoint = store.latestCheckpoint(id);
@@ -238,7 +258,10 @@ export class SearchService {
       for (const m of store.pool(id, checkpoint.generation)) known.set(m.candidate.genotype, m.candidate);
     }
     const first = checkpoint ? checkpoint.generation + 1 : 0;
-    const evalMs: number[] = store.candidates(id).filter((c) => c.reusedFrom === null).map((c) => c.ms);
+    const evalMs: number[] = store
+      .candidates(id)
+      .filter((c) => c.reusedFrom === null)
+      .map((c) => c.ms);
     const total = store.requireSearch(id).total;
 
     const throwIfCancelled = () => {
@@ -253,7 +276,8 @@ export class SearchService {
       const t0 = performance.now();
       const parents = optimizer.population().map((p) => {
         const c = known.get(space.format(p.x));
-        if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${space.format(p.x)} is not in the store`);
+        if (!c)
+          throw new MstfError('INTERNAL', `search ${id}: population member ${space.format(p.x)} is not in the store`);
         return c;
       });
       const asked = optimizer.ask();
@@ -278,14 +302,21 @@ export class SearchService {
 
       // Which pool rows survived (by genotype text; each row used once), and their fronts.
       const positions = new Map<string, number[]>();
-      pool.forEach((p, k) => positions.set(p.candidate.genotype, [...(positions.get(p.candidate.genotype) ?? []), k]));
+      pool.forEach((p, k) => {
+        positions.set(p.candidate.genotype, [...(positions.get(p.candidate.genotype) ?? []), k]);
+      });
       const survivors = optimizer.population().map((s) => {
         const k = positions.get(space.format(s.x))?.shift();
-        if (k === undefined) throw new MstfError('INTERNAL', `search ${id}: survivor ${space.format(s.x)} is not in the pool`);
+        if (k === undefined)
+          throw new MstfError('INTERNAL', `search ${id}: survivor ${space.format(s.x)} is not in the pool`);
         return k;
       });
       const rank = new Map<number, number>();
-      nonDominatedSort(survivors.map((k) => evaluated[k]!)).forEach((front, r) => front.forEach((j) => rank.set(survivors[j]!, r)));
+      nonDominatedSort(survivors.map((k) => evaluated[k]!)).forEach((front, r) => {
+        front.forEach((j) => {
+          rank.set(survivors[j]!, r);
+        });
+      });
       const members: PoolMemberInput[] = pool.map((p, k) => ({
         candidateId: p.candidate.id,
         role: p.role,
@@ -556,7 +587,8 @@ export class SearchService {
   architecture(id: string, genotype?: string): { request: ArchRequest; summary: string; svg: string } {
     const s = this.store.requireSearch(id);
     const text = genotype ?? s.selected?.genotype;
-    if (!text) throw new MstfError('INVALID_ARGUMENT', `search ${id} has no selected architecture yet (status ${s.status})`);
+    if (!text)
+      throw new MstfError('INVALID_ARGUMENT', `search ${id} has no selected architecture yet (status ${s.status})`);
     const setup = resolveSetup(this.kernel, s.config, { checkData: false });
     const g = setup.space.parse(text);
     return { request: archRequest(setup, text), summary: setup.space.describe(g), svg: setup.space.draw(g) };

@@ -143,7 +143,16 @@ export function resolveSetup(
   // Large inputs (CBIS-DDSM at 800x800) on wasm: refuse up front rather than fail every candidate.
   if ((opts.checkData ?? true) && needsData) {
     const backward = Object.values(indicators).some((i) => i.needs.data && i.needs.backward);
-    checkSearchMemory({ space: spaceExt, spaceOptions, dataset, size, batchSize: config.batchSize, seed: config.seed, backend: kernel.settings.backend, backward });
+    checkSearchMemory({
+      space: spaceExt,
+      spaceOptions,
+      dataset,
+      size,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      backend: kernel.settings.backend,
+      backward,
+    });
   }
   return {
     config,

@@ -13,7 +13,10 @@ export function noFeasibleCandidate(searchId: string, candidates: readonly Candi
   if (candidates.length === 0 || candidates.some((c) => c.state === 'ok' && !c.degenerate)) return undefined;
   const failed = candidates.filter((c) => c.state === 'failed');
   const errors = [...new Set(failed.map((c) => c.error ?? 'no error recorded'))];
-  const quoted = errors.slice(0, QUOTED).map((e) => `"${e}"`).join('; ');
+  const quoted = errors
+    .slice(0, QUOTED)
+    .map((e) => `"${e}"`)
+    .join('; ');
   const more = errors.length > QUOTED ? ` and ${errors.length - QUOTED} more` : '';
   const degenerate = candidates.length - failed.length;
   return new MstfError(

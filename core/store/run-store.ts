@@ -105,9 +105,7 @@ interface CandidateRow {
 
 /** JSON that keeps non-finite numbers (raw scores may be NaN / +-Infinity). */
 function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) =>
-    typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x,
-  );
+  return JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? { $num: String(x) } : x));
 }
 function fromJson<T>(s: string): T {
   return JSON.parse(s, (_k, x) =>
@@ -201,7 +199,9 @@ export class RunStore {
       }
       const wal = `${resolved}-wal`;
       if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
-        warn(`mstf: warning: run store ${resolved}: its folder is read-only, so ${path.basename(wal)} (recent changes not yet checkpointed) is not read`);
+        warn(
+          `mstf: warning: run store ${resolved}: its folder is read-only, so ${path.basename(wal)} (recent changes not yet checkpointed) is not read`,
+        );
       }
     }
     try {
@@ -308,9 +308,7 @@ export class RunStore {
   finish(id: string, status: Exclude<SearchStatus, 'queued' | 'running'>, error: string | null = null): void {
     const t = now();
     this.db
-      .prepare(
-        `UPDATE searches SET status = ?, error = ?, updated_at = ?, finished_at = ?, heartbeat = ? WHERE id = ?`,
-      )
+      .prepare(`UPDATE searches SET status = ?, error = ?, updated_at = ?, finished_at = ?, heartbeat = ? WHERE id = ?`)
       .run(status, error, t, t, t, id);
   }
 
@@ -390,7 +388,7 @@ export class RunStore {
         `INSERT INTO pool_members (search_id, generation, position, candidate_id, role, objectives, normalised,
            flagged, violation, survived, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      g.members.forEach((m, position) =>
+      g.members.forEach((m, position) => {
         insertMember.run(
           g.searchId,
           g.generation,
@@ -403,8 +401,8 @@ export class RunStore {
           m.violation,
           m.survived ? 1 : 0,
           m.rank,
-        ),
-      );
+        );
+      });
       this.db
         .prepare(`INSERT INTO generations (search_id, generation, created_at, ms, summary) VALUES (?, ?, ?, ?, ?)`)
         .run(g.searchId, g.generation, t, g.ms, toJson(g.summary));
@@ -498,7 +496,9 @@ export class RunStore {
   result(searchId: string): StoredResult | undefined {
     const row = this.db
       .prepare(`SELECT selected_candidate_id, selected, pareto, created_at FROM results WHERE search_id = ?`)
-      .get(searchId) as { selected_candidate_id: number; selected: string; pareto: string; created_at: string } | undefined;
+      .get(searchId) as
+      | { selected_candidate_id: number; selected: string; pareto: string; created_at: string }
+      | undefined;
     if (!row) return undefined;
     return {
       selectedCandidateId: row.selected_candidate_id,
@@ -522,13 +522,29 @@ export class RunStore {
            dataset = excluded.dataset, model = excluded.model, status = 'running', config = excluded.config, error = NULL,
            updated_at = excluded.updated_at`,
       )
-      .run(t.outDir, t.id, searchId, t.memberHash ?? null, t.dataset, JSON.stringify(t.model), toJson(t.config), at, at);
+      .run(
+        t.outDir,
+        t.id,
+        searchId,
+        t.memberHash ?? null,
+        t.dataset,
+        JSON.stringify(t.model),
+        toJson(t.config),
+        at,
+        at,
+      );
   }
 
   /** A training ended: completed (with its metrics), cancelled or failed (with the error line). */
-  finishTraining(outDir: string, status: Exclude<TrainingStatus, 'running'>, opts: { metrics?: Record<string, unknown>; error?: string } = {}): void {
+  finishTraining(
+    outDir: string,
+    status: Exclude<TrainingStatus, 'running'>,
+    opts: { metrics?: Record<string, unknown>; error?: string } = {},
+  ): void {
     this.db
-      .prepare(`UPDATE trainings SET status = ?, metrics = COALESCE(?, metrics), error = ?, updated_at = ? WHERE out_dir = ?`)
+      .prepare(
+        `UPDATE trainings SET status = ?, metrics = COALESCE(?, metrics), error = ?, updated_at = ? WHERE out_dir = ?`,
+      )
       .run(status, opts.metrics ? toJson(opts.metrics) : null, opts.error ?? null, now(), outDir);
   }
 

@@ -180,7 +180,9 @@ function recognise(db: Database.Database, file: string, current: number): number
     if (!tablesOf(m).every((t) => existing.has(t))) break;
     version = m.version;
   }
-  const stray = MIGRATIONS.filter((m) => m.version > version).flatMap(tablesOf).filter((t) => existing.has(t));
+  const stray = MIGRATIONS.filter((m) => m.version > version)
+    .flatMap(tablesOf)
+    .filter((t) => existing.has(t));
   if (version === 0 || stray.length > 0) {
     throw new MstfError(
       'STORE',

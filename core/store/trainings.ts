@@ -36,7 +36,10 @@ export function recordTraining(storePath: string, start: TrainingStart) {
         withStore((s) => s.finishTraining(start.outDir, 'failed', { error: oneLine(e) }));
         throw e;
       }
-      if (metrics) withStore((s) => s.finishTraining(start.outDir, 'completed', { metrics: storedMetrics(metrics as Record<string, unknown>) }));
+      if (metrics)
+        withStore((s) =>
+          s.finishTraining(start.outDir, 'completed', { metrics: storedMetrics(metrics as Record<string, unknown>) }),
+        );
       else withStore((s) => s.finishTraining(start.outDir, 'cancelled'));
       return metrics;
     },

@@ -53,13 +53,20 @@ async function writeTensors(dir: string, base: string, tensors: Map<string, tf.T
 }
 
 function readTensors(dir: string, base: string): Map<string, tf.Tensor> {
-  const specs = JSON.parse(fs.readFileSync(path.join(dir, `${base}.specs.json`), 'utf8')) as tf.io.WeightsManifestEntry[];
+  const specs = JSON.parse(
+    fs.readFileSync(path.join(dir, `${base}.specs.json`), 'utf8'),
+  ) as tf.io.WeightsManifestEntry[];
   const buf = fs.readFileSync(path.join(dir, `${base}.bin`));
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   return new Map(Object.entries(tf.io.decodeWeights(ab, specs)));
 }
 
-export async function saveCheckpoint(outDir: string, net: Network, optimizer: OptimizerSnapshot, state: CheckpointState): Promise<void> {
+export async function saveCheckpoint(
+  outDir: string,
+  net: Network,
+  optimizer: OptimizerSnapshot,
+  state: CheckpointState,
+): Promise<void> {
   const next = path.join(outDir, NEXT_DIR);
   fs.rmSync(next, { recursive: true, force: true });
   fs.mkdirSync(next, { recursive: true });
@@ -86,14 +93,18 @@ export function findCheckpoint(outDir: string): string | undefined {
 }
 
 /** Load weights into `net` and return the state and optimizer snapshot (tensors belong to the caller). */
-export async function loadCheckpoint(dir: string, net: Network): Promise<{ state: CheckpointState; optimizer: OptimizerSnapshot }> {
+export async function loadCheckpoint(
+  dir: string,
+  net: Network,
+): Promise<{ state: CheckpointState; optimizer: OptimizerSnapshot }> {
   let state: CheckpointState;
   try {
     state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
   } catch (e) {
     throw new MstfError('DATA_CORRUPT', `checkpoint ${dir}: unreadable state.json (${(e as Error).message})`);
   }
-  if (state.version !== 1) throw new MstfError('DATA_CORRUPT', `checkpoint ${dir}: unknown version ${String(state.version)}`);
+  if (state.version !== 1)
+    throw new MstfError('DATA_CORRUPT', `checkpoint ${dir}: unknown version ${String(state.version)}`);
   await net.load(path.join(dir, 'network'));
   let optimizer: OptimizerSnapshot;
   try {

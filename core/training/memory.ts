@@ -128,7 +128,12 @@ export const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} G
  * is used as given (capped at the batch) unless its estimate passes the limit. Throws
  * MstfError('INVALID_ARGUMENT') when one example does not fit.
  */
-export function planMemory(ir: NetworkIR, batchSize: number, backend: string, requested: MicroBatchRequest = 'auto'): MemoryPlan {
+export function planMemory(
+  ir: NetworkIR,
+  batchSize: number,
+  backend: string,
+  requested: MicroBatchRequest = 'auto',
+): MemoryPlan {
   if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
     throw new MstfError('INVALID_ARGUMENT', `micro-batch must be a positive integer or auto, got ${String(requested)}`);
   }
@@ -175,10 +180,20 @@ export function planMemory(ir: NetworkIR, batchSize: number, backend: string, re
           `use --micro-batch ${fits} or less, or auto`,
       );
     }
-    return finish(micro, evalBatch, `--micro-batch ${requested} (estimate ${gib(bytes)} of ${gib(limit.bytes)})`, limit.bytes);
+    return finish(
+      micro,
+      evalBatch,
+      `--micro-batch ${requested} (estimate ${gib(bytes)} of ${gib(limit.bytes)})`,
+      limit.bytes,
+    );
   }
   if (fits >= batchSize) {
-    return finish(batchSize, evalBatch, `the whole batch fits ${limit.what} (estimate ${gib(bytesFor(train, batchSize))})`, limit.bytes);
+    return finish(
+      batchSize,
+      evalBatch,
+      `the whole batch fits ${limit.what} (estimate ${gib(bytesFor(train, batchSize))})`,
+      limit.bytes,
+    );
   }
   const sizes = microBatchSizes(batchSize, fits);
   return finish(

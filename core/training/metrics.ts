@@ -176,7 +176,7 @@ export function probabilities(task: TaskType, logits: Float32Array, n: number, k
       out[i * k + c] = e;
       sum += e;
     }
-    for (let c = 0; c < k; c++) out[i * k + c] /= sum;
+    for (let c = 0; c < k; c++) out[i * k + c]! /= sum;
   }
   return out;
 }

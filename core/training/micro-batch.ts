@@ -63,7 +63,10 @@ export function batchGradients(net: Network, batch: Batch, microBatch: number): 
       value += part.value * weight;
       for (const [name, g] of part.grads) {
         const prev = sum.get(name);
-        sum.set(name, tf.tidy(() => (prev ? tf.add(prev, tf.mul(g, weight)) : tf.mul(g, weight))));
+        sum.set(
+          name,
+          tf.tidy(() => (prev ? tf.add(prev, tf.mul(g, weight)) : tf.mul(g, weight))),
+        );
         prev?.dispose();
         g.dispose();
       }

@@ -71,7 +71,10 @@ function fromGenotype(
   const g = instance.parse(genotype);
   instance.validate(g);
   if (instance.isDegenerate(g)) {
-    throw new MstfError('INVALID_GENOTYPE', `genotype "${genotype}" is degenerate in space ${spaceId}: the network ignores its input`);
+    throw new MstfError(
+      'INVALID_GENOTYPE',
+      `genotype "${genotype}" is degenerate in space ${spaceId}: the network ignores its input`,
+    );
   }
   const description: ModelDescription = { kind: 'genotype', space: spaceId, genotype: instance.format(g), options };
   if (searchId !== undefined) description.searchId = searchId;
@@ -79,7 +82,12 @@ function fromGenotype(
 }
 
 /** Resolve a model spec into a network for `ctx` (input shape [H, W, C], classes). */
-export function resolveModel(kernel: Pick<Kernel, 'registry' | 'optionsOf'>, spec: ModelSpec, ctx: SpaceContext, pick?: SearchPick): ResolvedModel {
+export function resolveModel(
+  kernel: Pick<Kernel, 'registry' | 'optionsOf'>,
+  spec: ModelSpec,
+  ctx: SpaceContext,
+  pick?: SearchPick,
+): ResolvedModel {
   switch (spec.kind) {
     case 'model':
       return { ir: getModelSource(spec.model).build(ctx), description: { kind: 'model', model: spec.model } };
@@ -87,7 +95,14 @@ export function resolveModel(kernel: Pick<Kernel, 'registry' | 'optionsOf'>, spe
       return fromGenotype(kernel, spec.space, spec.genotype, { channels: spec.channels, blocks: spec.blocks }, ctx);
     case 'run': {
       const p = pick ?? readSearchPick(spec.storePath, spec.searchId, spec.member);
-      return fromGenotype(kernel, p.space, p.genotype, { channels: spec.channels ?? p.channels, blocks: p.blocks }, ctx, p.searchId);
+      return fromGenotype(
+        kernel,
+        p.space,
+        p.genotype,
+        { channels: spec.channels ?? p.channels, blocks: p.blocks },
+        ctx,
+        p.searchId,
+      );
     }
   }
 }

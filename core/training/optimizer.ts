@@ -53,6 +53,7 @@ export function classificationLoss(
   labels: Int32Array,
   n: number,
 ): { loss: (logits: tf.Tensor) => tf.Scalar; dispose: () => void } {
-  const y = task === 'multi-label' ? tf.tensor2d(Float32Array.from(labels), [n, classes]) : tf.tensor1d(labels, 'int32');
+  const y =
+    task === 'multi-label' ? tf.tensor2d(Float32Array.from(labels), [n, classes]) : tf.tensor1d(labels, 'int32');
   return { loss: (logits) => taskLoss(task, logits, y), dispose: () => y.dispose() };
 }

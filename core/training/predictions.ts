@@ -7,13 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TaskType } from '../contracts/dataset.js';
 
-export function predictionsCsv(
-  task: TaskType,
-  labels: Int32Array,
-  probs: Float32Array,
-  n: number,
-  k: number,
-): string {
+export function predictionsCsv(task: TaskType, labels: Int32Array, probs: Float32Array, n: number, k: number): string {
   const labelWidth = task === 'multi-label' ? k : 1;
   const header = [
     'index',
@@ -28,10 +22,17 @@ export function predictionsCsv(
     for (let c = 0; c < k; c++) row.push(Number(probs[i * k + c]!.toPrecision(7)));
     lines.push(row.join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
-export function writePredictions(file: string, task: TaskType, labels: Int32Array, probs: Float32Array, n: number, k: number): void {
+export function writePredictions(
+  file: string,
+  task: TaskType,
+  labels: Int32Array,
+  probs: Float32Array,
+  n: number,
+  k: number,
+): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, predictionsCsv(task, labels, probs, n, k));
 }

@@ -49,7 +49,8 @@ export interface TrainingHandle {
 
 const positive = (what: string, v: number | undefined, allowUndefined = true): void => {
   if (v === undefined && allowUndefined) return;
-  if (!Number.isInteger(v) || (v as number) < 1) throw new MstfError('INVALID_ARGUMENT', `${what} must be a positive integer, got ${String(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1)
+    throw new MstfError('INVALID_ARGUMENT', `${what} must be a positive integer, got ${String(v)}`);
 };
 
 export function checkRequest(r: TrainingRequest): void {
@@ -59,9 +60,12 @@ export function checkRequest(r: TrainingRequest): void {
   positive('max-train', r.maxTrain);
   positive('max-eval', r.maxEval);
   if (r.microBatch !== undefined && r.microBatch !== 'auto') positive('micro-batch', r.microBatch);
-  if (!(r.lr > 0) || !Number.isFinite(r.lr)) throw new MstfError('INVALID_ARGUMENT', `learning rate must be a positive number, got ${r.lr}`);
-  if (!Number.isInteger(r.seed) || r.seed < 0) throw new MstfError('INVALID_ARGUMENT', `seed must be a non-negative integer, got ${r.seed}`);
-  if (r.resume && !r.outDir) throw new MstfError('INVALID_ARGUMENT', '--resume needs --out <dir> of the training to continue');
+  if (!(r.lr > 0) || !Number.isFinite(r.lr))
+    throw new MstfError('INVALID_ARGUMENT', `learning rate must be a positive number, got ${r.lr}`);
+  if (!Number.isInteger(r.seed) || r.seed < 0)
+    throw new MstfError('INVALID_ARGUMENT', `seed must be a non-negative integer, got ${r.seed}`);
+  if (r.resume && !r.outDir)
+    throw new MstfError('INVALID_ARGUMENT', '--resume needs --out <dir> of the training to continue');
 }
 
 /** Keep `n` examples: a seeded random subset (train) or the first n (evaluation splits). */
@@ -87,7 +91,8 @@ export function trainingLocation(kernel: Pick<Kernel, 'settings'>, r: TrainingRe
     const outDir = path.resolve(kernel.settings.cwd, r.outDir);
     if (r.resume) {
       const cfg = path.join(outDir, CONFIG_FILE);
-      if (!fs.existsSync(cfg)) throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
+      if (!fs.existsSync(cfg))
+        throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
       return { id: (JSON.parse(fs.readFileSync(cfg, 'utf8')) as { id: string }).id, outDir };
     }
     return { id: path.basename(outDir), outDir };
@@ -101,7 +106,11 @@ export function trainingLocation(kernel: Pick<Kernel, 'settings'>, r: TrainingRe
 export async function runTraining(
   kernel: Kernel,
   r: TrainingRequest,
-  hooks: { signal?: AbortSignal; onEvent?: (e: TrainingEvent) => void; onReady?: (h: TrainingHandle & { backend: string }) => void } = {},
+  hooks: {
+    signal?: AbortSignal;
+    onEvent?: (e: TrainingEvent) => void;
+    onReady?: (h: TrainingHandle & { backend: string }) => void;
+  } = {},
 ): Promise<TrainingMetrics | undefined> {
   checkRequest(r);
   let pick: SearchPick | undefined;
@@ -165,7 +174,12 @@ export async function runTraining(
       lr: r.lr,
       seed: r.seed,
       config,
-      run: { backend: backend.name, node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' },
+      run: {
+        backend: backend.name,
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      },
       memory,
     };
     if (r.resume) opts.resume = true;

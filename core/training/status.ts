@@ -41,7 +41,7 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   removeStaleTemps(file, '.'); // `<file>.<pid>.tmp` of a killed process
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+    fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true }); // ENOSPC mid-write: no half file left behind

@@ -18,7 +18,13 @@ import type { Dataset, SplitData, TaskType } from '../contracts/dataset.js';
 import { evaluateScores, probabilities } from './metrics.js';
 import { learningRateAt, milestones } from './schedule.js';
 import { BestTracker } from './selection.js';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointState, type EpochRecord } from './checkpoint.js';
+import {
+  findCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointState,
+  type EpochRecord,
+} from './checkpoint.js';
 import { writeJsonAtomic, writeStatus, type TrainingStatus } from './status.js';
 import { writePredictions } from './predictions.js';
 import { createTrainingOptimizer, type TrainingOptimizer } from './optimizer.js';
@@ -85,9 +91,28 @@ export interface TrainingMetrics {
 }
 
 export type TrainingEvent =
-  | { type: 'start'; id: string; outDir: string; epochs: number; startEpoch: number; startStep: number; stepsPerEpoch: number; train: number; val: number; test: number; memory: MemoryPlan }
+  | {
+      type: 'start';
+      id: string;
+      outDir: string;
+      epochs: number;
+      startEpoch: number;
+      startStep: number;
+      stepsPerEpoch: number;
+      train: number;
+      val: number;
+      test: number;
+      memory: MemoryPlan;
+    }
   | { type: 'step'; epoch: number; step: number; steps: number; loss: number }
-  | ({ type: 'epoch'; epochs: number; best: boolean; bestValAuc: number | null; bestEpoch: number | null; etaSeconds: number } & EpochRecord)
+  | ({
+      type: 'epoch';
+      epochs: number;
+      best: boolean;
+      bestValAuc: number | null;
+      bestEpoch: number | null;
+      etaSeconds: number;
+    } & EpochRecord)
   | { type: 'done'; id: string; state: 'completed'; metrics: TrainingMetrics }
   | { type: 'cancelled'; id: string; epoch: number; step: number };
 
@@ -116,7 +141,10 @@ export function predictSplit(
     const out = net.forward(x, { training: false });
     const values = out.output.dataSync() as Float32Array;
     if (values.length !== idx.length * k) {
-      throw new MstfError('INVALID_ARGUMENT', `the network outputs ${values.length / idx.length} values per image, the dataset has ${k} classes`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `the network outputs ${values.length / idx.length} values per image, the dataset has ${k} classes`,
+      );
     }
     logits.set(values, s * k);
     tf.dispose([x, out.output, ...Object.values(out.taps)]);
@@ -153,7 +181,12 @@ export function evaluateSplit(
   const { probs, n, k } = predictSplit(net, data, dataset, batchSize, signal);
   const task = dataset.info.task;
   const m = evaluateScores(task, { scores: probs, labels: data.labels, n, k });
-  const out: SplitMetrics & { probs: Float32Array } = { loss: meanLoss(task, probs, data.labels, n, k), acc: m.acc, auc: m.auc, probs };
+  const out: SplitMetrics & { probs: Float32Array } = {
+    loss: meanLoss(task, probs, data.labels, n, k),
+    acc: m.acc,
+    auc: m.auc,
+    probs,
+  };
   if (m.undefinedAuc) out.undefinedAuc = m.undefinedAuc;
   return out;
 }
@@ -170,7 +203,11 @@ function sameConfig(a: Record<string, unknown>, b: Record<string, unknown>): str
  * signal aborted it (a checkpoint is written and status.json says `cancelled`). Throws on failure after
  * marking status.json `failed`.
  */
-export async function trainNetwork(net: Network, data: TrainingData, opts: TrainerOptions): Promise<TrainingMetrics | undefined> {
+export async function trainNetwork(
+  net: Network,
+  data: TrainingData,
+  opts: TrainerOptions,
+): Promise<TrainingMetrics | undefined> {
   const started = Date.now();
   const { outDir, epochs, batchSize } = opts;
   const task = data.dataset.info.task;
@@ -198,8 +235,12 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
   };
   const optimizer: TrainingOptimizer = createTrainingOptimizer(net);
   if (opts.resume) {
-    if (!fs.existsSync(configFile)) throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
-    const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: Record<string, unknown>; startedAt: string };
+    if (!fs.existsSync(configFile))
+      throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
+    const saved = JSON.parse(fs.readFileSync(configFile, 'utf8')) as {
+      config: Record<string, unknown>;
+      startedAt: string;
+    };
     const differs = sameConfig(saved.config, opts.config);
     if (differs) {
       throw new MstfError(
@@ -216,7 +257,10 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
     }
   } else {
     if (fs.existsSync(configFile)) {
-      throw new MstfError('INVALID_ARGUMENT', `${outDir} already holds a training (use --resume to continue it, or another --out)`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${outDir} already holds a training (use --resume to continue it, or another --out)`,
+      );
     }
     writeJsonAtomic(configFile, { id: opts.id, startedAt, config: opts.config });
   }
@@ -246,7 +290,19 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
   const loopStart = Date.now();
   try {
     status({ state: 'running' });
-    emit({ type: 'start', id: opts.id, outDir, epochs, startEpoch: state.epoch, startStep: state.step, stepsPerEpoch, train: nTrain, val: data.val.shape[0], test: data.test.shape[0], memory });
+    emit({
+      type: 'start',
+      id: opts.id,
+      outDir,
+      epochs,
+      startEpoch: state.epoch,
+      startStep: state.step,
+      stepsPerEpoch,
+      train: nTrain,
+      val: data.val.shape[0],
+      test: data.test.shape[0],
+      memory,
+    });
 
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const epochStart = Date.now();
@@ -256,7 +312,14 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       let examples = state.step > 0 ? state.partialExamples : 0;
       for (let step = state.step; step < stepsPerEpoch; step++) {
         if (opts.signal?.aborted) {
-          state = { ...state, epoch, step, partialLossSum: lossSum, partialExamples: examples, elapsedSeconds: state.elapsedSeconds + (Date.now() - epochStart) / 1000 };
+          state = {
+            ...state,
+            epoch,
+            step,
+            partialLossSum: lossSum,
+            partialExamples: examples,
+            elapsedSeconds: state.elapsedSeconds + (Date.now() - epochStart) / 1000,
+          };
           await saveCheckpoint(outDir, net, optimizer.snapshot(), state);
           status({ state: 'cancelled' });
           emit({ type: 'cancelled', id: opts.id, epoch, step });
@@ -270,7 +333,8 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
         } finally {
           tf.dispose([...g.grads.values()]);
         }
-        if (!Number.isFinite(g.value)) throw new MstfError('INTERNAL', `training diverged: loss ${g.value} at epoch ${epoch + 1}, step ${step + 1}`);
+        if (!Number.isFinite(g.value))
+          throw new MstfError('INTERNAL', `training diverged: loss ${g.value} at epoch ${epoch + 1}, step ${step + 1}`);
         lossSum += g.value * idx.length;
         examples += idx.length;
         emit({ type: 'step', epoch, step: step + 1, steps: stepsPerEpoch, loss: g.value });
@@ -295,7 +359,13 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       }
       const seconds = (Date.now() - epochStart) / 1000;
       epochSeconds.push(seconds);
-      const record: EpochRecord = { epoch, lr, trainLoss: lossSum / examples, val: { loss: val.loss, acc: val.acc, auc: val.auc }, seconds };
+      const record: EpochRecord = {
+        epoch,
+        lr,
+        trainLoss: lossSum / examples,
+        val: { loss: val.loss, acc: val.acc, auc: val.auc },
+        seconds,
+      };
       state = {
         ...state,
         epoch: epoch + 1,
@@ -311,7 +381,15 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
       const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
       const etaSeconds = Math.round(mean * (epochs - epoch - 1));
       status({ state: 'running', step: 0, stepsPerEpoch, etaSeconds });
-      emit({ type: 'epoch', ...record, epochs, best: improved, bestValAuc: best.bestValAuc, bestEpoch: best.bestEpoch, etaSeconds });
+      emit({
+        type: 'epoch',
+        ...record,
+        epochs,
+        best: improved,
+        bestValAuc: best.bestValAuc,
+        bestEpoch: best.bestEpoch,
+        etaSeconds,
+      });
     }
 
     // Test metrics from the best-validation model (no epoch with a defined AUC: the last weights).
@@ -346,7 +424,11 @@ export async function trainNetwork(net: Network, data: TrainingData, opts: Train
     status({
       state: 'completed',
       etaSeconds: 0,
-      metrics: { test: { acc: test.acc, auc: test.auc }, val: { acc: val.acc, auc: val.auc }, bestEpoch: metrics.bestEpoch },
+      metrics: {
+        test: { acc: test.acc, auc: test.auc },
+        val: { acc: val.acc, auc: val.auc },
+        bestEpoch: metrics.bestEpoch,
+      },
     });
     emit({ type: 'done', id: opts.id, state: 'completed', metrics });
     return metrics;

@@ -7,7 +7,7 @@
 
 /** 1-based ranks; tied values get the average of the ranks they span. */
 export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => i).sort((a, b) => compare(values[a]!, values[b]!));
+  const order = values.map((_, i) => i).sort((a, b) => compare(values[a]!, values[b]!));
   const ranks = new Array<number>(values.length);
   let i = 0;
   while (i < order.length) {

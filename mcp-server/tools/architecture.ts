@@ -18,9 +18,19 @@ import { architecturePng, imageContent, memberRequest } from '../figures.js';
 const genotype = z
   .string()
   .min(1)
-  .describe('genotype text, e.g. the 42 integers "1,0,3,1,..." of the mstf space; prefer {searchId, hash} for a search member');
-const searchIdArg = z.string().min(1).describe('a search: its pick, or with `hash` any architecture it evaluated (space, options, dataset from the search)');
-const hashArg = z.string().min(4).describe('hash (or a unique prefix) of an architecture the search evaluated, as get_pareto_front lists them');
+  .describe(
+    'genotype text, e.g. the 42 integers "1,0,3,1,..." of the mstf space; prefer {searchId, hash} for a search member',
+  );
+const searchIdArg = z
+  .string()
+  .min(1)
+  .describe(
+    'a search: its pick, or with `hash` any architecture it evaluated (space, options, dataset from the search)',
+  );
+const hashArg = z
+  .string()
+  .min(4)
+  .describe('hash (or a unique prefix) of an architecture the search evaluated, as get_pareto_front lists them');
 
 /** The search options that decide how one architecture is built and scored, as start_search takes them. */
 const ScoreInput = SearchConfigSchema.pick({
@@ -59,7 +69,6 @@ function scoringPool(): EvaluationPool {
   return pool;
 }
 
-
 /**
  * Per-stage totals (stem, each block or ResNet stage, head): the shape of a network in a few rows. Layer
  * groups are paths such as `b2/normal/n3` or `layer3.block1`; their first part is the stage.
@@ -78,10 +87,18 @@ function groupTotals(layers: readonly Pick<LayerSummary, 'group' | 'flops' | 'pa
 }
 
 /** Input shape and classes of a dataset at a size (default: its smallest). */
-function datasetContext(ctx: McpContext, dataset: string, size?: number): { size: number; inputShape: FeatureShape; classes: number } {
+function datasetContext(
+  ctx: McpContext,
+  dataset: string,
+  size?: number,
+): { size: number; inputShape: FeatureShape; classes: number } {
   const info = ctx.kernel.registry('dataset').get(dataset).info;
   const s = size ?? Math.min(...info.sizes);
-  if (!info.sizes.includes(s)) throw new MstfError('INVALID_ARGUMENT', `dataset ${dataset} has no image size ${s} (sizes: ${info.sizes.join(', ')})`);
+  if (!info.sizes.includes(s))
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      `dataset ${dataset} has no image size ${s} (sizes: ${info.sizes.join(', ')})`,
+    );
   return { size: s, inputShape: [s, s, info.channels], classes: info.classes };
 }
 
@@ -102,7 +119,10 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
       inputSchema: {
         searchId: searchIdArg.optional(),
         hash: hashArg.optional(),
-        model: z.enum(modelIds() as [string, ...string[]]).optional().describe('a fixed reference model'),
+        model: z
+          .enum(modelIds() as [string, ...string[]])
+          .optional()
+          .describe('a fixed reference model'),
         genotype: genotype.optional(),
         space: z.string().min(1).default('mstf').describe('search space id (with genotype)'),
         dataset: z.string().min(1).optional().describe('build for this dataset (input shape and classes)'),
@@ -134,20 +154,39 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
       guarded(async () => {
         const full = args.detail === 'full';
         const given = [args.genotype, args.searchId, args.model].filter((v) => v !== undefined).length;
-        if (given !== 1) throw new MstfError('INVALID_ARGUMENT', 'describe_architecture: give exactly one of searchId (+ hash), model or genotype');
-        if (args.hash !== undefined && args.searchId === undefined) throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
+        if (given !== 1)
+          throw new MstfError(
+            'INVALID_ARGUMENT',
+            'describe_architecture: give exactly one of searchId (+ hash), model or genotype',
+          );
+        if (args.hash !== undefined && args.searchId === undefined)
+          throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
 
         if (args.model !== undefined) {
-          if (args.image) throw new MstfError('INVALID_ARGUMENT', `image: drawings exist for searched architectures, not for model ${args.model}`);
+          if (args.image)
+            throw new MstfError(
+              'INVALID_ARGUMENT',
+              `image: drawings exist for searched architectures, not for model ${args.model}`,
+            );
           if (args.channels !== undefined || args.blocks !== undefined) {
-            throw new MstfError('INVALID_ARGUMENT', `channels and blocks apply to searched architectures, not to model ${args.model}`);
+            throw new MstfError(
+              'INVALID_ARGUMENT',
+              `channels and blocks apply to searched architectures, not to model ${args.model}`,
+            );
           }
           const dataset = args.dataset ?? 'breastmnist';
           const dc = datasetContext(ctx, dataset, args.size);
           const ir = getModelSource(args.model).build({ inputShape: dc.inputShape, classes: dc.classes });
           const layers = layerCosts(ir);
           const out = layers.find((l) => l.node === ir.output)!;
-          const context: ArchContext = { space: 'model', options: { model: args.model }, dataset, size: dc.size, inputShape: [...dc.inputShape], classes: dc.classes };
+          const context: ArchContext = {
+            space: 'model',
+            options: { model: args.model },
+            dataset,
+            size: dc.size,
+            inputShape: [...dc.inputShape],
+            classes: dc.classes,
+          };
           return ok({
             kind: 'model' as const,
             model: args.model,
@@ -165,27 +204,42 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         let context: ArchContext;
         if (args.searchId !== undefined) {
           for (const k of ['dataset', 'size', 'channels', 'blocks'] as const) {
-            if (args[k] !== undefined) throw new MstfError('INVALID_ARGUMENT', `${k}: a search member is built as its search built it; give a genotype to change ${k}`);
+            if (args[k] !== undefined)
+              throw new MstfError(
+                'INVALID_ARGUMENT',
+                `${k}: a search member is built as its search built it; give a genotype to change ${k}`,
+              );
           }
           const m = searchMember(ctx, args.searchId, args.hash);
           context = m.arch.context;
           request = memberRequest(m);
         } else {
           const dc = args.dataset !== undefined ? datasetContext(ctx, args.dataset, args.size) : undefined;
-          if (!dc && args.size !== undefined) throw new MstfError('INVALID_ARGUMENT', 'size: give a dataset too (the size is one of its image sizes)');
+          if (!dc && args.size !== undefined)
+            throw new MstfError('INVALID_ARGUMENT', 'size: give a dataset too (the size is one of its image sizes)');
           request = {
             space: args.space,
             genotype: args.genotype!,
             ...(dc ? { inputShape: dc.inputShape, classes: dc.classes } : {}),
             options: stripUndefined({ channels: args.channels, blocks: args.blocks }),
           };
-          context = { space: args.space, options: {}, dataset: args.dataset ?? '(none: space default input)', size: dc?.size ?? 0, inputShape: [], classes: 0 };
+          context = {
+            space: args.space,
+            options: {},
+            dataset: args.dataset ?? '(none: space default input)',
+            size: dc?.size ?? 0,
+            inputShape: [],
+            classes: 0,
+          };
         }
         const d = describeArchitecture(ctx.kernel, request);
         if (args.searchId === undefined) {
           context = {
             ...context,
-            options: stripUndefined({ channels: d.options.channels, blocks: d.options.blocks }) as Record<string, unknown>,
+            options: stripUndefined({ channels: d.options.channels, blocks: d.options.blocks }) as Record<
+              string,
+              unknown
+            >,
             size: d.inputShape[0],
             inputShape: [...d.inputShape],
             classes: d.classes,
@@ -216,7 +270,7 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
       description:
         'Compute training-free indicators for one architecture exactly as a search scores its candidates (same ' +
         'fixed batch of the train split, same initialisation from seed and hash). {searchId, hash} (or searchId ' +
-        'alone: its pick) uses that search\'s options, so the scores equal the ones it stored; otherwise give a ' +
+        "alone: its pick) uses that search's options, so the scores equal the ones it stored; otherwise give a " +
         'genotype and the search options (same defaults as start_search). With a progressToken a progress ' +
         'notification is sent as each indicator starts; a cancelled request stops between indicators. detail ' +
         '"full" adds per-indicator timings and diagnostics.',
@@ -226,8 +280,14 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         hash: z.string(),
         context: archContextShape,
         scores: z.record(z.string(), z.number().nullable()),
-        stored: z.record(z.string(), z.number().nullable()).optional().describe('the scores the search stored for this architecture'),
-        details: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe('per indicator: time and diagnostics (detail "full")'),
+        stored: z
+          .record(z.string(), z.number().nullable())
+          .optional()
+          .describe('the scores the search stored for this architecture'),
+        details: z
+          .record(z.string(), z.record(z.string(), z.unknown()))
+          .optional()
+          .describe('per indicator: time and diagnostics (detail "full")'),
         flops: z.number(),
         params: z.number(),
         degenerate: z.boolean(),
@@ -241,13 +301,15 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         let genotypeText: string;
         let stored: Record<string, number | null> | undefined;
         if (searchId !== undefined) {
-          if (text !== undefined) throw new MstfError('INVALID_ARGUMENT', 'score_architecture: give a genotype or a searchId, not both');
+          if (text !== undefined)
+            throw new MstfError('INVALID_ARGUMENT', 'score_architecture: give a genotype or a searchId, not both');
           const m = searchMember(ctx, searchId, hash);
           configInput = { ...m.search.config };
           genotypeText = m.arch.genotype;
           stored = m.arch.scores;
         } else {
-          if (text === undefined) throw new MstfError('INVALID_ARGUMENT', 'score_architecture: give a genotype, or {searchId, hash}');
+          if (text === undefined)
+            throw new MstfError('INVALID_ARGUMENT', 'score_architecture: give a genotype, or {searchId, hash}');
           if (hash !== undefined) throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
           if (typeof options.dataDir === 'string') options.dataDir = ctx.guard.resolve('dataDir', options.dataDir);
           configInput = options;
@@ -267,7 +329,10 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
         // The network is built and scored in a pool thread (the batch is drawn there too), so this server keeps
         // answering other calls meanwhile.
         const spec = evaluationSpec(setup, ctx.kernel, 'dataset');
-        spec.scores = config.indicators.map((id) => ({ id, options: setup.indicatorOptions[id] ?? ctx.kernel.optionsOf('indicator', id) }));
+        spec.scores = config.indicators.map((id) => ({
+          id,
+          options: setup.indicatorOptions[id] ?? ctx.kernel.optionsOf('indicator', id),
+        }));
         const token = extra._meta?.progressToken;
         const progress: Promise<void>[] = [];
         const row = await scoringPool().evaluate(spec, setup.space.format(genes), {
@@ -277,7 +342,12 @@ export function registerArchitectureTools(server: McpServer, ctx: McpContext): v
             progress.push(
               extra.sendNotification({
                 method: 'notifications/progress',
-                params: { progressToken: token, progress: index, total, message: `scoring ${indicator} (${index + 1}/${total})` },
+                params: {
+                  progressToken: token,
+                  progress: index,
+                  total,
+                  message: `scoring ${indicator} (${index + 1}/${total})`,
+                },
               }),
             );
           },

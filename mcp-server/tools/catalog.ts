@@ -20,7 +20,7 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
       inputSchema: {
         kind: z.enum(EXTENSION_KINDS).optional().describe('only this kind'),
         ids: z.array(z.string().min(1)).optional().describe('only these extension ids'),
-        schemas: z.boolean().default(false).describe('add each extension\'s options JSON schema'),
+        schemas: z.boolean().default(false).describe("add each extension's options JSON schema"),
       },
       outputSchema: {
         extensions: z.array(
@@ -53,7 +53,10 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
               ...(schemas
                 ? {
                     options: e.extension.optionsSchema
-                      ? (z.toJSONSchema(e.extension.optionsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
+                      ? (z.toJSONSchema(e.extension.optionsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+                          string,
+                          unknown
+                        >)
                       : null,
                   }
                 : {}),
@@ -85,7 +88,16 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
             description: z.string().optional(),
             plugin: z.string().optional(),
             labelNames: z.array(z.string()).optional(),
-            local: z.array(z.object({ size: z.number(), present: z.boolean(), path: z.string().nullable(), embedded: z.boolean() })).optional(),
+            local: z
+              .array(
+                z.object({
+                  size: z.number(),
+                  present: z.boolean(),
+                  path: z.string().nullable(),
+                  embedded: z.boolean(),
+                }),
+              )
+              .optional(),
           }),
         ),
       },
@@ -117,7 +129,9 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
               sizes: info.sizes,
               present: local.filter((l) => l.present).map((l) => l.size),
             };
-            return level === 'full' ? { ...row, description: ds.description, plugin: e.plugin, labelNames: info.labelNames, local } : row;
+            return level === 'full'
+              ? { ...row, description: ds.description, plugin: e.plugin, labelNames: info.labelNames, local }
+              : row;
           });
         return ok({ dataDir: ctx.settings.dataDir, datasets });
       }),
@@ -135,7 +149,13 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
         dataset: z.string().min(1).describe('dataset id (list_datasets)'),
         size: z.number().int().min(1).default(28).describe('image size (MedMNIST: 28, 64, 128 or 224)'),
       },
-      outputSchema: { dataset: z.string(), size: z.number(), path: z.string(), bytes: z.number(), alreadyPresent: z.boolean() },
+      outputSchema: {
+        dataset: z.string(),
+        size: z.number(),
+        path: z.string(),
+        bytes: z.number(),
+        alreadyPresent: z.boolean(),
+      },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
     async ({ dataset, size }, extra) =>
@@ -143,20 +163,32 @@ export function registerCatalogTools(server: McpServer, ctx: McpContext): void {
         const ds = ctx.kernel.registry('dataset').get(dataset);
         const token = extra._meta?.progressToken;
         let last = 0;
-        const r = await fetchDataset(ds, { dataDir: ctx.settings.dataDir }, {
-          size,
-          onProgress: (p) => {
-            if (token === undefined || Date.now() - last < 1000) return;
-            last = Date.now();
-            void extra
-              .sendNotification({
-                method: 'notifications/progress',
-                params: { progressToken: token, progress: p.received, ...(p.total ? { total: p.total } : {}), message: `${dataset} ${size}x${size}` },
-              })
-              .catch(() => undefined);
+        const r = await fetchDataset(
+          ds,
+          { dataDir: ctx.settings.dataDir },
+          {
+            size,
+            onProgress: (p) => {
+              if (token === undefined || Date.now() - last < 1000) return;
+              last = Date.now();
+              void extra
+                .sendNotification({
+                  method: 'notifications/progress',
+                  params: {
+                    progressToken: token,
+                    progress: p.received,
+                    ...(p.total ? { total: p.total } : {}),
+                    message: `${dataset} ${size}x${size}`,
+                  },
+                })
+                .catch(() => undefined);
+            },
           },
-        });
-        ctx.log(`dataset ${dataset} ${size}x${size}: ${r.alreadyPresent ? 'already present' : 'downloaded'} at ${r.path}`, 'info');
+        );
+        ctx.log(
+          `dataset ${dataset} ${size}x${size}: ${r.alreadyPresent ? 'already present' : 'downloaded'} at ${r.path}`,
+          'info',
+        );
         return ok({ dataset, size, path: r.path, bytes: r.bytes, alreadyPresent: r.alreadyPresent });
       }),
   );

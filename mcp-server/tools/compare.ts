@@ -11,7 +11,10 @@ import { idempotentRead } from './common.js';
 const item = z.union([
   z.strictObject({ trainingId: z.string().min(1).describe('a training (list_trainings)') }),
   z.strictObject({
-    searchId: z.string().min(1).describe('a search: its pick, or with hash any member (untrained: size and scores only)'),
+    searchId: z
+      .string()
+      .min(1)
+      .describe('a search: its pick, or with hash any member (untrained: size and scores only)'),
     hash: z.string().min(4).optional(),
   }),
   z.strictObject({
@@ -58,7 +61,16 @@ export function registerCompareTool(server: McpServer, ctx: McpContext): void {
     async ({ items }) =>
       guarded(() => {
         const rows: Row[] = items.map((it) => {
-          const none = { state: null, epochs: null, testAcc: null, testAuc: null, bestValAuc: null, trainSeconds: null, wallSeconds: null, scores: null };
+          const none = {
+            state: null,
+            epochs: null,
+            testAcc: null,
+            testAuc: null,
+            bestValAuc: null,
+            trainSeconds: null,
+            wallSeconds: null,
+            scores: null,
+          };
           if ('trainingId' in it) {
             const r = trainingReport(ctx, it.trainingId);
             return {
@@ -94,11 +106,22 @@ export function registerCompareTool(server: McpServer, ctx: McpContext): void {
           }
           const info = ctx.kernel.registry('dataset').get(it.dataset).info;
           const size = Math.min(...info.sizes);
-          const cost = networkCost(getModelSource(it.model).build({ inputShape: [size, size, info.channels], classes: info.classes }));
-          return { ...none, name: it.model, kind: 'model' as const, id: it.model, dataset: it.dataset, params: cost.params, flops: cost.flops };
+          const cost = networkCost(
+            getModelSource(it.model).build({ inputShape: [size, size, info.channels], classes: info.classes }),
+          );
+          return {
+            ...none,
+            name: it.model,
+            kind: 'model' as const,
+            id: it.model,
+            dataset: it.dataset,
+            params: cost.params,
+            flops: cost.flops,
+          };
         });
         const first = rows[0]!;
-        const ratio = (v: number | null, ref: number | null) => (v !== null && ref ? Number((v / ref).toFixed(3)) : null);
+        const ratio = (v: number | null, ref: number | null) =>
+          v !== null && ref ? Number((v / ref).toFixed(3)) : null;
         // Columns in one order for every row (the order row declares), ratios after params and FLOPs.
         const columns = Object.keys(row.shape) as (keyof Row)[];
         return ok({

@@ -14,7 +14,15 @@ import { lastLogLine, spawnMstf } from '../detached.js';
 import { guarded, ok, page } from '../result.js';
 import { imageContent, paretoPng } from '../figures.js';
 import { estimateSearchSeconds, listSearchSummaries, searchService } from '../searches.js';
-import { detail, DETAIL_SUMMARY_NOTE, idempotentRead, limitArg, cursorArg, sleepUnlessAborted, TOOL_WRITE } from './common.js';
+import {
+  detail,
+  DETAIL_SUMMARY_NOTE,
+  idempotentRead,
+  limitArg,
+  cursorArg,
+  sleepUnlessAborted,
+  TOOL_WRITE,
+} from './common.js';
 
 const searchId = z.string().min(1).describe('the id start_search returned (list_searches shows them all)');
 const status = z.enum(SEARCH_STATUSES);
@@ -26,7 +34,9 @@ const frontMemberFull = searchArchitectureShape.extend({
   violation: z.number(),
 });
 const frontMemberSummary = z.object({
-  hash: z.string().describe('pass {searchId, hash} to describe_architecture, score_architecture, start_training or compare'),
+  hash: z
+    .string()
+    .describe('pass {searchId, hash} to describe_architecture, score_architecture, start_training or compare'),
   params: z.number().nullable(),
   flops: z.number().nullable(),
   scores: scoreMap,
@@ -89,14 +99,28 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'and an estimated duration; follow it with get_search_status (waitSeconds long-polls). ' +
         'preset "cpu" (default) takes minutes; "paper" is the paper budget (population 40, 30 generations, C0 128).',
       inputSchema: SearchConfigSchema.extend({
-        workers: z.number().int().min(1).optional().describe('executor pool: worker threads (default: available cores)'),
-        redis: z.string().min(1).optional().describe('executor bullmq: Redis URL redis://HOST:PORT where `mstf worker` processes take the jobs'),
+        workers: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('executor pool: worker threads (default: available cores)'),
+        redis: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('executor bullmq: Redis URL redis://HOST:PORT where `mstf worker` processes take the jobs'),
       }),
       outputSchema: {
         searchId: z.string(),
         status,
-        totalEvaluations: z.number().describe('candidates the search evaluates: population + offspring x (generations - 1)'),
-        estimatedSeconds: z.number().nullable().describe('from earlier searches of this store with the same network size and indicators; null: none yet'),
+        totalEvaluations: z
+          .number()
+          .describe('candidates the search evaluates: population + offspring x (generations - 1)'),
+        estimatedSeconds: z
+          .number()
+          .nullable()
+          .describe('from earlier searches of this store with the same network size and indicators; null: none yet'),
         pid: z.number(),
         logFile: z.string(),
       },
@@ -104,9 +128,14 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
     },
     async ({ workers, redis, ...config }) =>
       guarded(() => {
-        if (redis !== undefined && config.executor !== 'bullmq') throw new MstfError('INVALID_ARGUMENT', 'redis: give executor "bullmq" too');
-        if (config.executor === 'bullmq' && redis === undefined) throw new MstfError('INVALID_ARGUMENT', 'executor "bullmq" needs redis (redis://HOST:PORT)');
-        const executorFlags = [...(workers !== undefined ? ['--workers', String(workers)] : []), ...(redis !== undefined ? ['--redis', redis] : [])];
+        if (redis !== undefined && config.executor !== 'bullmq')
+          throw new MstfError('INVALID_ARGUMENT', 'redis: give executor "bullmq" too');
+        if (config.executor === 'bullmq' && redis === undefined)
+          throw new MstfError('INVALID_ARGUMENT', 'executor "bullmq" needs redis (redis://HOST:PORT)');
+        const executorFlags = [
+          ...(workers !== undefined ? ['--workers', String(workers)] : []),
+          ...(redis !== undefined ? ['--redis', redis] : []),
+        ];
         const input: Record<string, unknown> = { ...config };
         if (typeof input.dataDir === 'string') input.dataDir = ctx.guard.resolve('dataDir', input.dataDir);
         const dataDir = (input.dataDir as string | undefined) ?? ctx.settings.dataDir;
@@ -135,20 +164,38 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'process (already evaluated candidates are reused, so the result equals an uninterrupted run). Refused ' +
         'while a live process runs it or once it completed.',
       inputSchema: { searchId },
-      outputSchema: { searchId: z.string(), status, evaluated: z.number(), total: z.number(), pid: z.number(), logFile: z.string() },
+      outputSchema: {
+        searchId: z.string(),
+        status,
+        evaluated: z.number(),
+        total: z.number(),
+        pid: z.number(),
+        logFile: z.string(),
+      },
       annotations: TOOL_WRITE,
     },
     async ({ searchId: id }) =>
       guarded(() => {
         const service = searchService(ctx);
         const s = service.store.requireSearch(id);
-        if (s.status === 'completed') throw new MstfError('INVALID_ARGUMENT', `search ${id} already completed; nothing to resume`);
+        if (s.status === 'completed')
+          throw new MstfError('INVALID_ARGUMENT', `search ${id} already completed; nothing to resume`);
         if (isSearchAlive(s) || (ctx.processes.get(id)?.exitCode() === null && !TERMINAL.has(s.status))) {
-          throw new MstfError('INVALID_ARGUMENT', `search ${id} is running (pid ${s.pid ?? ctx.processes.get(id)?.pid}); cancel_search first to restart it`);
+          throw new MstfError(
+            'INVALID_ARGUMENT',
+            `search ${id} is running (pid ${s.pid ?? ctx.processes.get(id)?.pid}); cancel_search first to restart it`,
+          );
         }
         const child = launch(ctx, id, s.config.dataDir ?? ctx.settings.dataDir);
         const now = statusWithProcess(ctx, id);
-        return ok({ searchId: id, status: now.status, evaluated: now.evaluated, total: now.total, pid: child.pid, logFile: child.logFile });
+        return ok({
+          searchId: id,
+          status: now.status,
+          evaluated: now.evaluated,
+          total: now.total,
+          pid: child.pid,
+          logFile: child.logFile,
+        });
       }),
   );
 
@@ -164,7 +211,12 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         DETAIL_SUMMARY_NOTE,
       inputSchema: {
         searchId,
-        waitSeconds: z.number().min(0).max(MAX_WAIT_S).optional().describe('long-poll: answer at the first change or after this many seconds'),
+        waitSeconds: z
+          .number()
+          .min(0)
+          .max(MAX_WAIT_S)
+          .optional()
+          .describe('long-poll: answer at the first change or after this many seconds'),
         detail,
       },
       outputSchema: statusShape,
@@ -183,7 +235,7 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
         'running: the front of its last finished generation (basis "best-so-far"). Every member has hash, params, ' +
         'FLOPs and raw scores; the shared context gives space, channels, blocks, dataset and input shape. ' +
         DETAIL_SUMMARY_NOTE +
-        ' image: true adds the paper\'s Fig. 5 as a PNG image (FLOPs against each indicator: every candidate, the ' +
+        " image: true adds the paper's Fig. 5 as a PNG image (FLOPs against each indicator: every candidate, the " +
         'first front per generation, the pick; completed searches only; a PNG of ~150 kB).',
       inputSchema: {
         searchId,
@@ -213,7 +265,14 @@ export function registerSearchTools(server: McpServer, ctx: McpContext): void {
                 scores: m.scores,
                 ...(m.hash === r.selected?.hash ? { selected: true } : {}),
               }));
-        const answer = ok({ searchId: r.searchId, status: r.status, basis: r.basis, generation: r.generation, context: r.context, pareto });
+        const answer = ok({
+          searchId: r.searchId,
+          status: r.status,
+          basis: r.basis,
+          generation: r.generation,
+          context: r.context,
+          pareto,
+        });
         if (image) answer.content.push(imageContent(await paretoPng(ctx, id)));
         return answer;
       }),
@@ -310,13 +369,28 @@ const launchedAt = new WeakMap<McpContext, Map<string, number>>();
 /** Start (or continue) a stored search in a detached `mstf runs resume <id>`. */
 function launch(ctx: McpContext, id: string, dataDir: string, executorFlags: string[] = []) {
   let m = launchedAt.get(ctx);
-  if (!m) launchedAt.set(ctx, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    launchedAt.set(ctx, m);
+  }
   m.set(id, Date.now());
   const logFile = logFileOf(ctx, id);
-  const child = spawnMstf(['runs', 'resume', id, '--store', ctx.settings.storePath, '--json', ...executorFlags, ...withDataDir(ctx.childFlags, dataDir)], {
-    cwd: ctx.settings.cwd,
-    logFile,
-  });
+  const child = spawnMstf(
+    [
+      'runs',
+      'resume',
+      id,
+      '--store',
+      ctx.settings.storePath,
+      '--json',
+      ...executorFlags,
+      ...withDataDir(ctx.childFlags, dataDir),
+    ],
+    {
+      cwd: ctx.settings.cwd,
+      logFile,
+    },
+  );
   ctx.processes.set(id, child);
   ctx.log(`search ${id} started (pid ${child.pid}, log ${logFile})`, 'info');
   return child;
@@ -400,7 +474,12 @@ async function waitForChange(ctx: McpContext, id: string, waitSeconds: number, e
       evaluated = s.evaluated;
       await extra.sendNotification({
         method: 'notifications/progress',
-        params: { progressToken: token, progress: s.evaluated, total: s.total, message: `${s.status}: ${s.evaluated}/${s.total} candidates` },
+        params: {
+          progressToken: token,
+          progress: s.evaluated,
+          total: s.total,
+          message: `${s.status}: ${s.evaluated}/${s.total} candidates`,
+        },
       });
     }
   }

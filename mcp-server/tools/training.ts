@@ -14,18 +14,37 @@ import type { McpContext } from '../context.js';
 import { spawnMstf } from '../detached.js';
 import { guarded, ok, page } from '../result.js';
 import { listTrainingIds, rememberTrainingDir, trainingReport, type TrainingReport } from '../trainings.js';
-import { cursorArg, detail, DETAIL_SUMMARY_NOTE, idempotentRead, limitArg, sleepUnlessAborted, TOOL_WRITE } from './common.js';
+import {
+  cursorArg,
+  detail,
+  DETAIL_SUMMARY_NOTE,
+  idempotentRead,
+  limitArg,
+  sleepUnlessAborted,
+  TOOL_WRITE,
+} from './common.js';
 
 const trainingId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'trainingId must be letters, digits, ".", "_" and "-" only (an id start_training returned)' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    message: 'trainingId must be letters, digits, ".", "_" and "-" only (an id start_training returned)',
+  })
   .describe('the id start_training returned (list_trainings lists them)');
 
 /** The options of `mstf train`, as tool arguments (camelCase). */
 const TrainInput = z.strictObject({
-  searchId: z.string().min(1).optional().describe("train this search's pick, or with `hash` any architecture it evaluated (its space, channels, blocks, dataset)"),
+  searchId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "train this search's pick, or with `hash` any architecture it evaluated (its space, channels, blocks, dataset)",
+    ),
   hash: z.string().min(4).optional().describe('hash (or unique prefix) of a member of searchId'),
-  model: z.enum(modelIds() as [string, ...string[]]).optional().describe('a fixed reference model, e.g. resnet18'),
+  model: z
+    .enum(modelIds() as [string, ...string[]])
+    .optional()
+    .describe('a fixed reference model, e.g. resnet18'),
   genotype: z.string().min(1).optional().describe('genotype text of `space` (give one of searchId, model, genotype)'),
   space: z.string().min(1).default('mstf').describe('search space of the genotype'),
   dataset: z.string().min(1).optional().describe("dataset id; default with searchId: the search's dataset"),
@@ -71,7 +90,9 @@ const statusShape = {
   wallSeconds: z.number().nullable().describe('seconds of the whole run, evaluation included (once completed)'),
   test: metricPair.describe('test ACC / AUC of the best-validation model (once completed)'),
   val: metricPair,
-  history: z.array(historyRow).describe('per epoch: train loss, validation loss / ACC / AUC, seconds (summary: the last 5)'),
+  history: z
+    .array(historyRow)
+    .describe('per epoch: train loss, validation loss / ACC / AUC, seconds (summary: the last 5)'),
   historyEpochs: z.number().describe('epochs in the full history'),
   error: z.string().nullable(),
   model: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -105,7 +126,9 @@ export function shapeReport(r: TrainingReport, level: 'summary' | 'full') {
     historyEpochs: r.history.length,
     error: r.error,
   };
-  return level === 'full' ? { ...core, model: r.model, pid: r.pid, alive: r.alive, outDir: r.outDir, logFile: r.logFile } : core;
+  return level === 'full'
+    ? { ...core, model: r.model, pid: r.pid, alive: r.alive, outDir: r.outDir, logFile: r.logFile }
+    : core;
 }
 
 /**
@@ -122,17 +145,33 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         'Give one of searchId (its pick; + hash: any member), model (e.g. resnet18, with dataset) or genotype. ' +
         'Returns {trainingId} at once; follow it with get_training_status, compare finished trainings with compare.',
       inputSchema: TrainInput,
-      outputSchema: { trainingId: z.string(), state: z.literal('starting'), name: z.string(), dataset: z.string(), outDir: z.string(), pid: z.number(), logFile: z.string() },
+      outputSchema: {
+        trainingId: z.string(),
+        state: z.literal('starting'),
+        name: z.string(),
+        dataset: z.string(),
+        outDir: z.string(),
+        pid: z.number(),
+        logFile: z.string(),
+      },
       annotations: TOOL_WRITE,
     },
     async (args) =>
       guarded(() => {
         const given = [args.genotype, args.searchId, args.model].filter((v) => v !== undefined).length;
-        if (given !== 1) throw new MstfError('INVALID_ARGUMENT', 'start_training: give exactly one of searchId (+ hash), model or genotype');
-        if (args.hash !== undefined && args.searchId === undefined) throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
+        if (given !== 1)
+          throw new MstfError(
+            'INVALID_ARGUMENT',
+            'start_training: give exactly one of searchId (+ hash), model or genotype',
+          );
+        if (args.hash !== undefined && args.searchId === undefined)
+          throw new MstfError('INVALID_ARGUMENT', 'hash: give the searchId it belongs to');
         // A baseline model has a fixed width and depth (`mstf train --model` refuses these too).
         if (args.model && (args.channels !== undefined || args.blocks !== undefined)) {
-          throw new MstfError('INVALID_ARGUMENT', `start_training: channels and blocks apply to searched architectures, not to model ${args.model}`);
+          throw new MstfError(
+            'INVALID_ARGUMENT',
+            `start_training: channels and blocks apply to searched architectures, not to model ${args.model}`,
+          );
         }
         let spec: ModelSpec;
         let pick: SearchPick | undefined;
@@ -147,17 +186,37 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
             kind: 'genotype',
             genotype: m.arch.genotype,
             space: m.arch.context.space,
-            ...(args.channels ?? o.channels) !== undefined ? { channels: (args.channels ?? o.channels) as number } : {},
-            ...(args.blocks ?? o.blocks) !== undefined ? { blocks: (args.blocks ?? o.blocks) as number } : {},
+            ...((args.channels ?? o.channels) !== undefined
+              ? { channels: (args.channels ?? o.channels) as number }
+              : {}),
+            ...((args.blocks ?? o.blocks) !== undefined ? { blocks: (args.blocks ?? o.blocks) as number } : {}),
           };
           dataset ??= m.arch.context.dataset;
           size ??= m.arch.context.size;
         } else if (args.searchId !== undefined) {
-          spec = { kind: 'run', searchId: args.searchId, storePath: ctx.settings.storePath, ...(args.channels ? { channels: args.channels } : {}) };
+          spec = {
+            kind: 'run',
+            searchId: args.searchId,
+            storePath: ctx.settings.storePath,
+            ...(args.channels ? { channels: args.channels } : {}),
+          };
           pick = readSearchPick(ctx.settings.storePath, args.searchId);
-        } else spec = { kind: 'genotype', genotype: args.genotype!, space: args.space, channels: args.channels, blocks: args.blocks };
+        } else
+          spec = {
+            kind: 'genotype',
+            genotype: args.genotype!,
+            space: args.space,
+            channels: args.channels,
+            blocks: args.blocks,
+          };
 
-        const request: TrainingRequest = { model: spec, epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, seed: args.seed };
+        const request: TrainingRequest = {
+          model: spec,
+          epochs: args.epochs,
+          batchSize: args.batchSize,
+          lr: args.lr,
+          seed: args.seed,
+        };
         if (size !== undefined) request.size = size;
         if (args.maxTrain !== undefined) request.maxTrain = args.maxTrain;
         if (args.maxEval !== undefined) request.maxEval = args.maxEval;
@@ -168,9 +227,17 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         const info = ctx.kernel.registry('dataset').get(datasetId).info;
         const imageSize = size ?? pick?.size ?? Math.min(...info.sizes);
         if (!info.sizes.includes(imageSize)) {
-          throw new MstfError('INVALID_ARGUMENT', `dataset ${datasetId} has no image size ${imageSize} (sizes: ${info.sizes.join(', ')})`);
+          throw new MstfError(
+            'INVALID_ARGUMENT',
+            `dataset ${datasetId} has no image size ${imageSize} (sizes: ${info.sizes.join(', ')})`,
+          );
         }
-        const resolved = resolveModel(ctx.kernel, spec, { inputShape: [imageSize, imageSize, info.channels], classes: info.classes }, pick);
+        const resolved = resolveModel(
+          ctx.kernel,
+          spec,
+          { inputShape: [imageSize, imageSize, info.channels], classes: info.classes },
+          pick,
+        );
         ctx.admission.check('start_training', {
           epochs: args.epochs,
           batchSize: args.batchSize,
@@ -191,7 +258,16 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         else if (spec.kind === 'run') argv.push('--run', spec.searchId);
         else argv.push('--genotype', spec.genotype, '--space', spec.space);
         if (dataset) argv.push('--dataset', dataset);
-        argv.push('--epochs', String(args.epochs), '--batch-size', String(args.batchSize), '--lr', String(args.lr), '--seed', String(args.seed));
+        argv.push(
+          '--epochs',
+          String(args.epochs),
+          '--batch-size',
+          String(args.batchSize),
+          '--lr',
+          String(args.lr),
+          '--seed',
+          String(args.seed),
+        );
         for (const [flag, v] of [
           ['--channels', spec.kind === 'genotype' ? spec.channels : args.channels],
           ['--blocks', spec.kind === 'genotype' ? spec.blocks : undefined],
@@ -209,8 +285,19 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         if (args.out) rememberTrainingDir(ctx, id, outDir);
         ctx.log(`training ${id} started (pid ${child.pid}, out ${outDir}, log ${logFile})`, 'info');
         const d = resolved.description;
-        const name = d.kind === 'model' ? d.model : `${d.space}${d.options.channels !== undefined ? ` C0=${String(d.options.channels)}` : ''}`;
-        return ok({ trainingId: id, state: 'starting' as const, name, dataset: datasetId, outDir, pid: child.pid, logFile });
+        const name =
+          d.kind === 'model'
+            ? d.model
+            : `${d.space}${d.options.channels !== undefined ? ` C0=${String(d.options.channels)}` : ''}`;
+        return ok({
+          trainingId: id,
+          state: 'starting' as const,
+          name,
+          dataset: datasetId,
+          outDir,
+          pid: child.pid,
+          logFile,
+        });
       }),
   );
 
@@ -226,7 +313,12 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
         DETAIL_SUMMARY_NOTE,
       inputSchema: {
         trainingId,
-        waitSeconds: z.number().min(0).max(30).optional().describe('long-poll: answer at the first change or after this many seconds'),
+        waitSeconds: z
+          .number()
+          .min(0)
+          .max(30)
+          .optional()
+          .describe('long-poll: answer at the first change or after this many seconds'),
         detail,
       },
       outputSchema: statusShape,
@@ -288,7 +380,15 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
           })
           .filter((r): r is TrainingReport => r !== undefined)
           .filter((r) => (only === undefined || r.state === only) && (dataset === undefined || r.dataset === dataset))
-          .map((r) => ({ trainingId: r.trainingId, name: r.name, dataset: r.dataset, state: r.state, epoch: r.epoch, epochs: r.epochs, test: r.test }));
+          .map((r) => ({
+            trainingId: r.trainingId,
+            name: r.name,
+            dataset: r.dataset,
+            state: r.state,
+            epoch: r.epoch,
+            epochs: r.epochs,
+            test: r.test,
+          }));
         const p = page(rows, limit, cursor);
         return ok({ total: p.total, trainings: p.items, ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}) });
       }),

@@ -36,7 +36,11 @@ interface Session {
  */
 export async function serveHttp(
   makeServer: () => McpServer,
-  opts: { port: number; log: (line: string) => void; limits: Pick<McpLimits, 'maxMessageBytes' | 'maxSessions' | 'sessionIdleSeconds'> },
+  opts: {
+    port: number;
+    log: (line: string) => void;
+    limits: Pick<McpLimits, 'maxMessageBytes' | 'maxSessions' | 'sessionIdleSeconds'>;
+  },
 ): Promise<HttpServerHandle> {
   const { maxMessageBytes, maxSessions, sessionIdleSeconds } = opts.limits;
   const sessions = new Map<string, Session>();
@@ -95,7 +99,12 @@ export async function serveHttp(
     if (req.method === 'POST') {
       const body = await readJson(req, maxMessageBytes);
       if (body === TOO_LARGE) {
-        return reply(res, 413, `Request body over the limit of ${maxMessageBytes} bytes (mstf mcp --max-message-bytes)`, -32600);
+        return reply(
+          res,
+          413,
+          `Request body over the limit of ${maxMessageBytes} bytes (mstf mcp --max-message-bytes)`,
+          -32600,
+        );
       }
       if (body === INVALID) return reply(res, 400, 'Parse error: the body is not JSON', -32700);
       if (session) {

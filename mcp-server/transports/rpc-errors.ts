@@ -24,7 +24,10 @@ export function oneLineRpcError(message: JSONRPCMessage): JSONRPCMessage {
     const where = Array.isArray(first.path) && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
     const code = message.error.code === INTERNAL_ERROR ? INVALID_PARAMS : message.error.code;
-    return { ...message, error: { ...message.error, code, message: `Invalid params: ${where}${tidyMessage(first.message)}${more}` } };
+    return {
+      ...message,
+      error: { ...message.error, code, message: `Invalid params: ${where}${tidyMessage(first.message)}${more}` },
+    };
   }
   const tidy = tidyMessage(text);
   return tidy === text ? message : { ...message, error: { ...message.error, message: tidy } };

@@ -72,7 +72,9 @@ export class LimitedStdioTransport implements Transport {
         this.dropping.bytes += part.length;
         this.dropping.tail = Buffer.concat([this.dropping.tail, part]).subarray(-KEEP);
       } else if (this.size + part.length > this.maxMessageBytes) {
-        const head = Buffer.concat([...this.chunks, part.subarray(0, KEEP)]).subarray(0, KEEP).toString('utf8');
+        const head = Buffer.concat([...this.chunks, part.subarray(0, KEEP)])
+          .subarray(0, KEEP)
+          .toString('utf8');
         this.dropping = { bytes: this.size + part.length, head, tail: Buffer.from(part.subarray(-KEEP)) };
         this.chunks = [];
         this.size = 0;
@@ -91,7 +93,11 @@ export class LimitedStdioTransport implements Transport {
       const { bytes, head, tail } = this.dropping;
       this.dropping = undefined;
       const id = idOf(head, tail.toString('utf8'));
-      void this.reply(id, INVALID_REQUEST, `message of ${bytes} bytes is over the limit of ${this.maxMessageBytes} bytes (mstf mcp --max-message-bytes)`);
+      void this.reply(
+        id,
+        INVALID_REQUEST,
+        `message of ${bytes} bytes is over the limit of ${this.maxMessageBytes} bytes (mstf mcp --max-message-bytes)`,
+      );
       return;
     }
     const line = Buffer.concat(this.chunks).toString('utf8').replace(/\r$/, '');
@@ -115,11 +121,11 @@ export class LimitedStdioTransport implements Transport {
   }
 
   private reply(id: string | number | null, code: number, message: string): Promise<void> {
-    return this.write(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }) + '\n');
+    return this.write(`${JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } })}\n`);
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(JSON.stringify(oneLineRpcError(message)) + '\n');
+    return this.write(`${JSON.stringify(oneLineRpcError(message))}\n`);
   }
 
   private write(text: string): Promise<void> {

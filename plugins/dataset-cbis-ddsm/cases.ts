@@ -54,7 +54,11 @@ export interface CbisImage {
 
 /** CSV paths use '/', sometimes '\', and sometimes end with a stray newline or quote. */
 export function cleanCsvPath(p: string): string {
-  return p.replace(/["\r\n]/g, '').trim().replace(/\\/g, '/').replace(/^\/+/, '');
+  return p
+    .replace(/["\r\n]/g, '')
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^\/+/, '');
 }
 
 /** The first path component: in CBIS-DDSM, the folder that holds one series (one image). */
@@ -85,21 +89,24 @@ export function readCases(layout: Layout, types: AbnormalityType[], split: Offic
     const records = csvRecords(fs.readFileSync(file, 'utf8'), file, REQUIRED_COLUMNS);
     records.forEach((r, i) => {
       const where = `${file} row ${i + 2}`;
-      const pathology = r['pathology']!.toUpperCase();
+      const pathology = r.pathology!.toUpperCase();
       if (pathology !== 'MALIGNANT' && pathology !== 'BENIGN' && pathology !== 'BENIGN_WITHOUT_CALLBACK') {
-        throw new MstfError('DATA_CORRUPT', `${where}: pathology "${r['pathology']}" is not MALIGNANT, BENIGN or BENIGN_WITHOUT_CALLBACK`);
+        throw new MstfError(
+          'DATA_CORRUPT',
+          `${where}: pathology "${r.pathology}" is not MALIGNANT, BENIGN or BENIGN_WITHOUT_CALLBACK`,
+        );
       }
-      const imagePath = cleanCsvPath(r['image_file_path']!);
+      const imagePath = cleanCsvPath(r.image_file_path!);
       if (!imagePath) throw new MstfError('DATA_CORRUPT', `${where}: empty image file path`);
       const key = firstComponent(imagePath);
       let img = images.get(key);
       if (!img) {
         img = {
           key,
-          patientId: r['patient_id']!,
-          breast: r['left_or_right_breast']!,
-          view: r['image_view']!,
-          density: r['breast_density'] ?? '',
+          patientId: r.patient_id!,
+          breast: r.left_or_right_breast!,
+          view: r.image_view!,
+          density: r.breast_density ?? '',
           type,
           split,
           imagePath,
@@ -110,11 +117,11 @@ export function readCases(layout: Layout, types: AbnormalityType[], split: Offic
         images.set(key, img);
       }
       img.abnormalities.push({
-        id: r['abnormality_id']!,
+        id: r.abnormality_id!,
         type,
         pathology,
-        roiMaskPath: cleanCsvPath(r['roi_mask_file_path']!),
-        croppedPath: cleanCsvPath(r['cropped_image_file_path'] ?? ''),
+        roiMaskPath: cleanCsvPath(r.roi_mask_file_path!),
+        croppedPath: cleanCsvPath(r.cropped_image_file_path ?? ''),
         where,
       });
       if (pathology === 'MALIGNANT') img.label = 1;
@@ -138,8 +145,12 @@ export interface CsvCounts {
 
 /** Count what the four CSVs describe (all four must be present). */
 export function countCases(layout: Layout): CsvCounts {
-  const by = { mass: { train: [] as CbisImage[], test: [] as CbisImage[] }, calc: { train: [] as CbisImage[], test: [] as CbisImage[] } };
-  for (const type of ['mass', 'calc'] as const) for (const split of ['train', 'test'] as const) by[type][split] = readCases(layout, [type], split);
+  const by = {
+    mass: { train: [] as CbisImage[], test: [] as CbisImage[] },
+    calc: { train: [] as CbisImage[], test: [] as CbisImage[] },
+  };
+  for (const type of ['mass', 'calc'] as const)
+    for (const split of ['train', 'test'] as const) by[type][split] = readCases(layout, [type], split);
   const film = (im: CbisImage) => `${im.split}|${im.patientId}|${im.breast}|${im.view}`;
   const massFilms = new Set([...by.mass.train, ...by.mass.test].map(film));
   const calcFilms = new Set([...by.calc.train, ...by.calc.test].map(film));

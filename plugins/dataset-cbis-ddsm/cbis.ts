@@ -10,7 +10,15 @@ import { zodLine } from '../../core/kernel/loader.js';
 import { Rng } from '../../core/util/rng.js';
 import { resizeImage } from '../../core/data/resize.js';
 import type { DatasetStorage, LocalFile } from '../../core/data/storage.js';
-import { CSV_FILES, countCases, findCsv, readCases, type Abnormality, type AbnormalityType, type CbisImage } from './cases.js';
+import {
+  CSV_FILES,
+  countCases,
+  findCsv,
+  readCases,
+  type Abnormality,
+  type AbnormalityType,
+  type CbisImage,
+} from './cases.js';
 import { detectLayout } from './layout.js';
 import { openSource, type ImageSource } from './source.js';
 import { stripUndefined } from '../../core/util/values.js';
@@ -66,7 +74,8 @@ const LABELS = ['benign', 'malignant'];
 export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
   readonly kind = 'dataset' as const;
   readonly id = 'cbis-ddsm';
-  readonly description = 'CBIS-DDSM mammography, malignant vs benign (TCIA DICOMs or the Kaggle JPEG release, with the official CSVs)';
+  readonly description =
+    'CBIS-DDSM mammography, malignant vs benign (TCIA DICOMs or the Kaggle JPEG release, with the official CSVs)';
   readonly optionsSchema = cbisOptionsSchema;
   readonly info: DatasetInfo = {
     id: 'cbis-ddsm',
@@ -122,19 +131,19 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
     const out: Record<string, unknown> = { root, layout: layout.kind };
     try {
       const c = countCases(layout);
-      out['csvSplits'] = { train: c.train, test: c.test, mass: c.mass, calc: c.calc };
-      out['filmsInMassAndCalc'] = c.filmsInMassAndCalc;
-      out['patientsInBothSplits'] = c.patientsInBothSplits;
+      out.csvSplits = { train: c.train, test: c.test, mass: c.mass, calc: c.calc };
+      out.filmsInMassAndCalc = c.filmsInMassAndCalc;
+      out.patientsInBothSplits = c.patientsInBothSplits;
     } catch (e) {
-      out['csvSplits'] = null;
-      out['csvProblem'] = (e as Error).message;
+      out.csvSplits = null;
+      out.csvProblem = (e as Error).message;
       return out;
     }
     let source: ImageSource;
     try {
       source = openSource(layout);
     } catch (e) {
-      out['csvProblem'] = (e as Error).message;
+      out.csvProblem = (e as Error).message;
       return out;
     }
     const resolvable: Record<string, number> = {};
@@ -152,20 +161,25 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
       }
       resolvable[split] = ok;
     }
-    out['resolvable'] = resolvable;
-    out['firstMissing'] = firstMissing;
+    out.resolvable = resolvable;
+    out.firstMissing = firstMissing;
     return out;
   }
 
   private staticDetails(): Record<string, unknown> {
     return {
-      labels: { '0': 'benign (BENIGN, BENIGN_WITHOUT_CALLBACK)', '1': 'malignant (any abnormality on the image MALIGNANT)' },
+      labels: {
+        '0': 'benign (BENIGN, BENIGN_WITHOUT_CALLBACK)',
+        '1': 'malignant (any abnormality on the image MALIGNANT)',
+      },
       csvFiles: [...Object.values(CSV_FILES.mass), ...Object.values(CSV_FILES.calc)],
       lesionSizes: 'large > 0.01, medium 0.001..0.01, small < 0.001 (largest ROI mask area / image area)',
       val: 'valFraction (default 0.1) of the training patients, seeded',
-      layouts: 'nbia-dicom (TCIA DICOMs under <root>, <root>/CBIS-DDSM or <root>/manifest-*/CBIS-DDSM) or kaggle-jpeg (<root>/csv with dicom_info.csv, <root>/jpeg)',
+      layouts:
+        'nbia-dicom (TCIA DICOMs under <root>, <root>/CBIS-DDSM or <root>/manifest-*/CBIS-DDSM) or kaggle-jpeg (<root>/csv with dicom_info.csv, <root>/jpeg)',
       paperSplits: PAPER_SPLITS,
-      citation: 'Lee et al., "A curated mammography data set for use in computer-aided detection and diagnosis research", Scientific Data 4:170177 (2017)',
+      citation:
+        'Lee et al., "A curated mammography data set for use in computer-aided detection and diagnosis research", Scientific Data 4:170177 (2017)',
     };
   }
 
@@ -182,7 +196,8 @@ export class CbisDdsmDataset implements Dataset<CbisOptions>, DatasetStorage {
 
   async load(split: Split, loc: DataLocation, opts: CbisLoadOptions = {}): Promise<CbisSplitData> {
     const parsed = cbisOptionsSchema.safeParse(stripUndefined({ ...opts, onProgress: undefined }));
-    if (!parsed.success) throw new MstfError('INVALID_ARGUMENT', `cbis-ddsm: invalid options (${zodLine(parsed.error)})`);
+    if (!parsed.success)
+      throw new MstfError('INVALID_ARGUMENT', `cbis-ddsm: invalid options (${zodLine(parsed.error)})`);
     const o = parsed.data;
     if (split !== 'train' && split !== 'val' && split !== 'test') {
       throw new MstfError('INVALID_ARGUMENT', `unknown split "${String(split)}" (train, val, test)`);
@@ -305,4 +320,3 @@ function cachedProportion(cacheDir: string, source: ImageSource, a: Abnormality)
   writeAtomic(file, String(p));
   return p;
 }
-

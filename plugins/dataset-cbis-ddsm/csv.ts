@@ -38,7 +38,10 @@ export function parseCsv(text: string): string[][] {
 
 /** Header names compared loosely: case, spaces and underscores do not matter ("breast density" = "breast_density"). */
 export function normaliseHeader(h: string): string {
-  return h.trim().toLowerCase().replace(/[\s_]+/g, '_');
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '_');
 }
 
 /** Rows as objects keyed by normalised header; `required` columns must exist. */

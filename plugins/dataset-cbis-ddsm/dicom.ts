@@ -37,7 +37,8 @@ function parse(file: string, bytes: Uint8Array): dicomParser.DataSet {
   try {
     return dicomParser.parseDicom(bytes);
   } catch (e) {
-    const msg = typeof e === 'string' ? e : ((e as { exception?: string }).exception ?? (e as Error).message ?? String(e));
+    const msg =
+      typeof e === 'string' ? e : ((e as { exception?: string }).exception ?? (e as Error).message ?? String(e));
     throw corrupt(file, `not a readable DICOM file (${String(msg).split('\n')[0]})`);
   }
 }
@@ -72,7 +73,7 @@ export function decodeDicom(file: string): GrayImage {
       `compressed or unsupported DICOM transfer syntax ${ts} (${name}); mstf reads uncompressed little-endian DICOM only (convert with e.g. \`gdcmconv --raw\` or \`dcmdjpeg\`)`,
     );
   }
-  const pixelEl = ds.elements['x7fe00010'];
+  const pixelEl = ds.elements.x7fe00010;
   if (!pixelEl) throw corrupt(file, 'no pixel data (7FE0,0010)');
   if (pixelEl.encapsulatedPixelData) throw corrupt(file, 'encapsulated (compressed) pixel data is not supported');
   const rows = ds.uint16('x00280010') ?? 0;
@@ -86,10 +87,14 @@ export function decodeDicom(file: string): GrayImage {
   if (samples !== 1 || (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')) {
     throw corrupt(file, `not a grayscale image (${samples} samples per pixel, ${photometric})`);
   }
-  if (bitsAllocated !== 8 && bitsAllocated !== 16) throw corrupt(file, `${bitsAllocated} bits allocated (8 or 16 are read)`);
+  if (bitsAllocated !== 8 && bitsAllocated !== 16)
+    throw corrupt(file, `${bitsAllocated} bits allocated (8 or 16 are read)`);
   const need = (rows * cols * bitsAllocated) / 8;
   if (pixelEl.length < need || pixelEl.dataOffset + need > bytes.length) {
-    throw corrupt(file, `truncated pixel data (${Math.min(pixelEl.length, bytes.length - pixelEl.dataOffset)} bytes, ${rows}x${cols}x${bitsAllocated / 8} needs ${need})`);
+    throw corrupt(
+      file,
+      `truncated pixel data (${Math.min(pixelEl.length, bytes.length - pixelEl.dataOffset)} bytes, ${rows}x${cols}x${bitsAllocated / 8} needs ${need})`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + pixelEl.dataOffset, need);
   const storedMask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;

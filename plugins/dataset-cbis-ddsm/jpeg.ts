@@ -20,7 +20,10 @@ export function decodeJpeg(file: string): GrayImage {
     // A mammogram is about 3000x4600; the library's default 100 MP / 512 MB limits hold it.
     img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
   } catch (e) {
-    throw new MstfError('DATA_CORRUPT', `${file}: not a readable JPEG file (${String((e as Error).message ?? e).split('\n')[0]})`);
+    throw new MstfError(
+      'DATA_CORRUPT',
+      `${file}: not a readable JPEG file (${String((e as Error).message ?? e).split('\n')[0]})`,
+    );
   }
   const n = img.width * img.height;
   const components = n > 0 ? img.data.length / n : 0;
@@ -29,7 +32,10 @@ export function decodeJpeg(file: string): GrayImage {
   else if (components === 3 || components === 4) {
     gray = new Uint8Array(n);
     const d = img.data;
-    for (let i = 0; i < n; i++) gray[i] = Math.round(0.299 * d[i * components]! + 0.587 * d[i * components + 1]! + 0.114 * d[i * components + 2]!);
+    for (let i = 0; i < n; i++)
+      gray[i] = Math.round(
+        0.299 * d[i * components]! + 0.587 * d[i * components + 1]! + 0.114 * d[i * components + 2]!,
+      );
   } else throw new MstfError('DATA_CORRUPT', `${file}: JPEG with ${components} components per pixel (1 or 3 are read)`);
   return windowTo8Bit(img.height, img.width, (i) => gray[i]!, false);
 }

@@ -57,8 +57,18 @@ function manifestDirs(root: string): string[] {
  */
 export function detectLayout(root: string): Layout {
   const manifests = manifestDirs(root);
-  const csvDirs = [root, path.join(root, 'csv'), path.join(root, 'CBIS-DDSM'), ...manifests.flatMap((m) => [m, path.join(m, 'CBIS-DDSM')])];
+  const csvDirs = [
+    root,
+    path.join(root, 'csv'),
+    path.join(root, 'CBIS-DDSM'),
+    ...manifests.flatMap((m) => [m, path.join(m, 'CBIS-DDSM')]),
+  ];
   const dicomInfo = [path.join(root, 'csv', 'dicom_info.csv'), path.join(root, 'dicom_info.csv')].find(isFile);
   if (dicomInfo) return { kind: 'kaggle-jpeg', root, csvDirs, dicomBases: [], dicomInfo };
-  return { kind: 'nbia-dicom', root, csvDirs, dicomBases: [root, path.join(root, 'CBIS-DDSM'), ...manifests.map((m) => path.join(m, 'CBIS-DDSM'))] };
+  return {
+    kind: 'nbia-dicom',
+    root,
+    csvDirs,
+    dicomBases: [root, path.join(root, 'CBIS-DDSM'), ...manifests.map((m) => path.join(m, 'CBIS-DDSM'))],
+  };
 }

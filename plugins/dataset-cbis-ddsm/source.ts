@@ -69,7 +69,10 @@ class DicomSource implements ImageSource {
     const found = this.candidates(im.imagePath);
     if (found.length === 0) throw this.notFound(im.where, im.imagePath);
     if (found.length > 1) {
-      throw new MstfError('DATA_CORRUPT', `cbis-ddsm: ${im.where}: ${im.key} holds ${found.length} DICOM files, expected one full mammogram`);
+      throw new MstfError(
+        'DATA_CORRUPT',
+        `cbis-ddsm: ${im.where}: ${im.key} holds ${found.length} DICOM files, expected one full mammogram`,
+      );
     }
     return found[0]!;
   }
@@ -141,15 +144,15 @@ class KaggleSource implements ImageSource {
     const base = layout.root;
     const records = csvRecords(fs.readFileSync(this.info, 'utf8'), this.info, DICOM_INFO_COLUMNS);
     for (const r of records) {
-      const rel = cleanCsvPath(r['image_path']!);
+      const rel = cleanCsvPath(r.image_path!);
       if (!rel) continue;
       const entry: SeriesFile = {
         file: this.locate(base, rel),
-        description: r['seriesdescription']!.trim().toLowerCase(),
-        seriesUid: r['seriesinstanceuid']!.trim(),
-        pixels: Number(r['rows'] ?? 0) * Number(r['columns'] ?? 0) || 0,
+        description: r.seriesdescription!.trim().toLowerCase(),
+        seriesUid: r.seriesinstanceuid!.trim(),
+        pixels: Number(r.rows ?? 0) * Number(r.columns ?? 0) || 0,
       };
-      const folder = r['patientid']!.trim();
+      const folder = r.patientid!.trim();
       (this.byFolder.get(folder) ?? this.byFolder.set(folder, []).get(folder)!).push(entry);
       (this.bySeries.get(entry.seriesUid) ?? this.bySeries.set(entry.seriesUid, []).get(entry.seriesUid)!).push(entry);
     }
@@ -158,7 +161,11 @@ class KaggleSource implements ImageSource {
   /** image_path says "CBIS-DDSM/jpeg/<uid>/<file>"; the download unpacks to <base>/jpeg/<uid>/<file>. */
   private locate(base: string, rel: string): string {
     const parts = rel.split('/');
-    const tries = [path.join(base, rel), path.join(base, ...parts.slice(1)), path.join(base, 'jpeg', ...parts.slice(-2))];
+    const tries = [
+      path.join(base, rel),
+      path.join(base, ...parts.slice(1)),
+      path.join(base, 'jpeg', ...parts.slice(-2)),
+    ];
     return tries.find(isFile) ?? tries[tries.length - 1]!;
   }
 
@@ -179,7 +186,11 @@ class KaggleSource implements ImageSource {
   }
 
   private existing(where: string, e: SeriesFile): string {
-    if (!isFile(e.file)) throw new MstfError('DATA_NOT_FOUND', `cbis-ddsm: ${where}: ${e.file} (series ${e.seriesUid} in ${this.info}) does not exist`);
+    if (!isFile(e.file))
+      throw new MstfError(
+        'DATA_NOT_FOUND',
+        `cbis-ddsm: ${where}: ${e.file} (series ${e.seriesUid} in ${this.info}) does not exist`,
+      );
     return e.file;
   }
 
@@ -192,7 +203,10 @@ class KaggleSource implements ImageSource {
   }
 
   maskFile(a: Abnormality): string {
-    return this.existing(a.where, this.pick(a.where, firstComponent(a.roiMaskPath), a.roiMaskPath, 'roi mask images')[0]!);
+    return this.existing(
+      a.where,
+      this.pick(a.where, firstComponent(a.roiMaskPath), a.roiMaskPath, 'roi mask images')[0]!,
+    );
   }
 
   decode(file: string): GrayImage {

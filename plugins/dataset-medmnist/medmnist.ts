@@ -74,7 +74,11 @@ export class MedMnistDataset implements Dataset<MedMnistOptions>, DatasetStorage
 
   remote(size: number): RemoteFile {
     const md5 = this.subset.md5[size as MedMnistSize];
-    if (!md5) throw new MstfError('INVALID_ARGUMENT', `${this.id} has no ${size}x${size} version (sizes: ${MEDMNIST_SIZES.join(', ')})`);
+    if (!md5)
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${this.id} has no ${size}x${size} version (sizes: ${MEDMNIST_SIZES.join(', ')})`,
+      );
     const base = process.env[BASE_URL_ENV];
     const fileName = fileNameFor(this.id, size);
     const url = base ? `${base.replace(/\/+$/, '')}/${fileName}` : officialUrl(this.id, size);
@@ -98,7 +102,10 @@ export class MedMnistDataset implements Dataset<MedMnistOptions>, DatasetStorage
   async load(split: Split, loc: DataLocation, opts: { size?: number } = {}): Promise<SplitData> {
     const size = opts.size ?? 28;
     if (!(MEDMNIST_SIZES as readonly number[]).includes(size)) {
-      throw new MstfError('INVALID_ARGUMENT', `${this.id} has no ${size}x${size} version (sizes: ${MEDMNIST_SIZES.join(', ')})`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `${this.id} has no ${size}x${size} version (sizes: ${MEDMNIST_SIZES.join(', ')})`,
+      );
     }
     if (split !== 'train' && split !== 'val' && split !== 'test') {
       throw new MstfError('INVALID_ARGUMENT', `unknown split "${String(split)}" (train, val, test)`);
@@ -125,7 +132,9 @@ export class MedMnistDataset implements Dataset<MedMnistOptions>, DatasetStorage
     const s = images.shape;
     const channels = s.length === 3 ? 1 : s.length === 4 ? s[3]! : -1;
     if (channels !== this.info.channels || s[1] !== size || s[2] !== size) {
-      throw bad(`images have shape (${s.join(', ')}), expected (N, ${size}, ${size}${this.info.channels === 1 ? '' : ', ' + this.info.channels})`);
+      throw bad(
+        `images have shape (${s.join(', ')}), expected (N, ${size}, ${size}${this.info.channels === 1 ? '' : `, ${this.info.channels}`})`,
+      );
     }
     const n = s[0]!;
     const labelWidth = labels.shape.length === 1 ? 1 : labels.shape.length === 2 ? labels.shape[1]! : -1;
@@ -136,7 +145,8 @@ export class MedMnistDataset implements Dataset<MedMnistOptions>, DatasetStorage
     const lab = toInt32(labels, source);
     const maxLabel = this.info.task === 'multi-label' ? 1 : this.info.classes - 1;
     for (let i = 0; i < lab.length; i++) {
-      if (lab[i]! < 0 || lab[i]! > maxLabel) throw bad(`label ${lab[i]} at row ${Math.floor(i / labelWidth)} is outside 0..${maxLabel}`);
+      if (lab[i]! < 0 || lab[i]! > maxLabel)
+        throw bad(`label ${lab[i]} at row ${Math.floor(i / labelWidth)} is outside 0..${maxLabel}`);
     }
     return { images: images.data as Uint8Array, shape: [n, size, size, channels], labels: lab, labelWidth };
   }

@@ -43,7 +43,8 @@ export const bullmqExecutor: Executor = {
   batchAs: 'dataset',
   description: 'jobs on Redis (--redis URL), evaluated by `mstf worker` processes on any machine',
   async open(spec, { searchId, redis, log }) {
-    if (!redis) throw new MstfError('INVALID_ARGUMENT', 'executor bullmq needs a Redis URL (--redis redis://HOST:PORT)');
+    if (!redis)
+      throw new MstfError('INVALID_ARGUMENT', 'executor bullmq needs a Redis URL (--redis redis://HOST:PORT)');
     const client = await connectRedis(redis);
     const connection = redisOptions(redis);
     const name = queueName(searchId);
@@ -58,7 +59,10 @@ export const bullmqExecutor: Executor = {
     const seen = new Set<string>();
     let announced = false;
 
-    const resultOf = async (job: Job<EvaluationJob, EvaluationJobResult>, signal?: AbortSignal): Promise<CandidateEvaluation> => {
+    const resultOf = async (
+      job: Job<EvaluationJob, EvaluationJobResult>,
+      signal?: AbortSignal,
+    ): Promise<CandidateEvaluation> => {
       if ((await job.getState()) === 'failed') await job.retry('failed'); // left failed by an earlier run
       const finished = job.waitUntilFinished(events);
       let stop = () => {};

@@ -21,7 +21,8 @@ export function redisOptions(url: string): RedisOptions {
     throw new MstfError('INVALID_ARGUMENT', `--redis ${url}: expected redis://HOST:PORT or rediss://HOST:PORT`);
   }
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new MstfError('INVALID_ARGUMENT', `--redis ${url}: database "${u.pathname.slice(1)}" is not a number`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new MstfError('INVALID_ARGUMENT', `--redis ${url}: database "${u.pathname.slice(1)}" is not a number`);
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,
@@ -42,7 +43,10 @@ export async function connectRedis(url: string): Promise<Redis> {
     await client.ping();
   } catch (e) {
     client.disconnect();
-    throw new MstfError('EXECUTOR_UNAVAILABLE', `cannot reach Redis at ${url} (${(e as Error).message || 'connection refused'})`);
+    throw new MstfError(
+      'EXECUTOR_UNAVAILABLE',
+      `cannot reach Redis at ${url} (${(e as Error).message || 'connection refused'})`,
+    );
   }
   // From here on a dropped connection is retried like BullMQ's own.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 2000);

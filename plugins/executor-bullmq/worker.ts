@@ -44,7 +44,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const pool = new EvaluationPool(opts.concurrency);
   const workers = new Map<string, Worker<EvaluationJob, EvaluationJobResult>>();
   const refused = new Set<string>();
-  opts.log(`worker ${host} pid ${process.pid}: mstf ${info.mstf}, node ${info.node}, ${opts.concurrency} at a time, waiting for jobs on ${opts.redis}`);
+  opts.log(
+    `worker ${host} pid ${process.pid}: mstf ${info.mstf}, node ${info.node}, ${opts.concurrency} at a time, waiting for jobs on ${opts.redis}`,
+  );
 
   const processor = async (job: Job<EvaluationJob, EvaluationJobResult>): Promise<EvaluationJobResult> => {
     const why = await runtime.refusal(job.data.spec);

@@ -27,7 +27,9 @@ export const localExecutor: Executor = {
         for (const [i, request] of requests.entries()) {
           await yieldToEventLoop();
           if (opts.signal?.aborted) {
-            throw new MstfError('CANCELLED', `cancelled after ${i} of ${requests.length} candidates`, { cause: opts.signal.reason });
+            throw new MstfError('CANCELLED', `cancelled after ${i} of ${requests.length} candidates`, {
+              cause: opts.signal.reason,
+            });
           }
           const row = await evaluateGenotype(ctx, request.genotype);
           rows.push(row);

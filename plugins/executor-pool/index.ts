@@ -16,8 +16,11 @@ import type { PoolReply, PoolTask } from './worker.js';
 /** The compiled worker module. Running from TypeScript sources (tests, bench) the threads use dist/: build first. */
 export function poolWorkerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? path.join(packageRoot(), 'dist', 'plugins', 'executor-pool', 'worker.js') : path.join(path.dirname(here), 'worker.js');
-  if (!fs.existsSync(file)) throw new MstfError('EXECUTOR_UNAVAILABLE', `pool worker ${file} is missing: run \`npm run build\``);
+  const file = here.endsWith('.ts')
+    ? path.join(packageRoot(), 'dist', 'plugins', 'executor-pool', 'worker.js')
+    : path.join(path.dirname(here), 'worker.js');
+  if (!fs.existsSync(file))
+    throw new MstfError('EXECUTOR_UNAVAILABLE', `pool worker ${file} is missing: run \`npm run build\``);
   return file;
 }
 
@@ -34,7 +37,8 @@ export class EvaluationPool {
   private readonly pool: Piscina;
 
   constructor(threads: number, opts: { idleTimeoutMs?: number } = {}) {
-    if (!Number.isInteger(threads) || threads < 1) throw new MstfError('INVALID_ARGUMENT', `workers must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new MstfError('INVALID_ARGUMENT', `workers must be a positive integer, got ${threads}`);
     this.pool = new Piscina({
       filename: poolWorkerFile(),
       minThreads: opts.idleTimeoutMs === undefined ? threads : 0,
@@ -77,7 +81,10 @@ export class EvaluationPool {
     }
     let reply: PoolReply;
     try {
-      reply = (await this.pool.run(task, { ...(opts.signal ? { signal: opts.signal } : {}), transferList: transferList as never })) as PoolReply;
+      reply = (await this.pool.run(task, {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        transferList: transferList as never,
+      })) as PoolReply;
       await drained;
     } catch (e) {
       if (opts.signal?.aborted) throw new MstfError('CANCELLED', 'cancelled', { cause: opts.signal.reason });

@@ -21,7 +21,11 @@ const runtime = new EvaluationRuntime(builtinPlugins);
 
 export default async function evaluateTask(task: PoolTask): Promise<PoolReply> {
   try {
-    const row = await runtime.evaluate(task.spec, task.genotype, task.progress ? (e) => task.progress!.postMessage(e) : undefined);
+    const row = await runtime.evaluate(
+      task.spec,
+      task.genotype,
+      task.progress ? (e) => task.progress!.postMessage(e) : undefined,
+    );
     return { row };
   } catch (e) {
     return { error: { code: isMstfError(e) ? e.code : 'INTERNAL', message: oneLine(e) } };

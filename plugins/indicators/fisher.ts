@@ -27,7 +27,8 @@ function fanIn(p: ParamInfo): number {
 export const fisher: Indicator = {
   kind: 'indicator',
   id: 'fisher',
-  description: 'sum over conv/linear output channels of fan-in x 0.5 * mean_batch (sum_space a * dL/da)^2, train-mode batchnorm (Fisher, zero-cost-nas)',
+  description:
+    'sum over conv/linear output channels of fan-in x 0.5 * mean_batch (sum_space a * dL/da)^2, train-mode batchnorm (Fisher, zero-cost-nas)',
   needs: { data: true, labels: true, backward: true, batchSize: 64 },
   score(ctx) {
     const batch = requireBatch(ctx, 'fisher');

@@ -18,7 +18,10 @@ export const gradNorm: Indicator = {
     const weights = layerWeights(ctx.net).map((p) => p.name);
     const g = labelledGradients(ctx.net, batch, weights);
     try {
-      const norms = perItem(weights.map((n) => g.params.get(n)!), (t) => tf.norm(t) as tf.Scalar);
+      const norms = perItem(
+        weights.map((n) => g.params.get(n)!),
+        (t) => tf.norm(t) as tf.Scalar,
+      );
       return { score: sum(norms), details: { layers: weights.length, loss: g.value } };
     } finally {
       disposeGradients(g);

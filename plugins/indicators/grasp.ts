@@ -32,7 +32,10 @@ export const grasp: Indicator = {
       (x, loss) => {
         const { g, hg, loss: value } = gradientAndHessianGradientProduct(net, loss, x, names, { training: true });
         try {
-          const per = perItem(names.map((n, i) => [n, i] as const), ([n, i]) => tf.neg(tf.sum(tf.mul(w[i]!, hg.get(n)!))) as tf.Scalar);
+          const per = perItem(
+            names.map((n, i) => [n, i] as const),
+            ([n, i]) => tf.neg(tf.sum(tf.mul(w[i]!, hg.get(n)!))) as tf.Scalar,
+          );
           return { score: sum(per), details: { loss: value } };
         } finally {
           tf.dispose([...g.values(), ...hg.values()]);

@@ -15,7 +15,17 @@ import { flops } from './flops.js';
 import { params } from './params.js';
 
 /** The registry of measures, in the order `all` runs them. */
-export const indicators: Indicator<any>[] = [gradNorm, snip, grasp, synflow, fisher, jacobCov, jacobCovV1, flops, params];
+export const indicators: Indicator<any>[] = [
+  gradNorm,
+  snip,
+  grasp,
+  synflow,
+  fisher,
+  jacobCov,
+  jacobCovV1,
+  flops,
+  params,
+];
 
 export default definePlugin({
   name: '@mstf/indicators',

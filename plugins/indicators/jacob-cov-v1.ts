@@ -24,7 +24,8 @@ export function jacobianCorrelationScore(rows: readonly ArrayLike<number>[]): nu
 export const jacobCovV1: Indicator = {
   kind: 'indicator',
   id: 'jacob_cov_v1',
-  description: 'Jacobian correlation score -sum(ln(v+k) + 1/(v+k)) over eigenvalues of corrcoef(dy/dx) (zero-cost-nas jacob_cov)',
+  description:
+    'Jacobian correlation score -sum(ln(v+k) + 1/(v+k)) over eigenvalues of corrcoef(dy/dx) (zero-cost-nas jacob_cov)',
   needs: { data: true, labels: false, backward: true, batchSize: 64 },
   score(ctx) {
     const batch = requireBatch(ctx, 'jacob_cov_v1');

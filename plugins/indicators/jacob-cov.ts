@@ -52,7 +52,9 @@ const optionsSchema = z.object({
   method: z
     .enum(['auto', 'bits', 'matmul'])
     .default('auto')
-    .describe('how K_H is counted: bits (packed codes in JS), matmul (0/1 Gram matrix on the backend), auto (matmul on tensorflow, bits otherwise)'),
+    .describe(
+      'how K_H is counted: bits (packed codes in JS), matmul (0/1 Gram matrix on the backend), auto (matmul on tensorflow, bits otherwise)',
+    ),
 });
 type JacobCovOptions = z.infer<typeof optionsSchema>;
 

@@ -17,7 +17,11 @@ export type LossFn = (out: ForwardResult) => tf.Scalar;
  * Run `f` with the batch's images as a tensor and the task loss against its labels; tensors freed after.
  * `twice`: the loss is differentiable twice (for exact Hessian-vector products).
  */
-export function withLabelledBatch<T>(batch: Batch, f: (x: tf.Tensor, loss: LossFn) => T, opts: { twice?: boolean } = {}): T {
+export function withLabelledBatch<T>(
+  batch: Batch,
+  f: (x: tf.Tensor, loss: LossFn) => T,
+  opts: { twice?: boolean } = {},
+): T {
   const { x, labels, dispose } = batchToTensors(batch);
   const lossOf = opts.twice ? taskLossTwice : taskLoss;
   try {

@@ -17,7 +17,10 @@ export const snip: Indicator = {
     const weights = layerWeights(ctx.net).map((p) => p.name);
     const g = labelledGradients(ctx.net, batch, weights);
     try {
-      const saliency = perItem(weights, (n) => tf.sum(tf.abs(tf.mul(ctx.net.params.get(n)!, g.params.get(n)!))) as tf.Scalar);
+      const saliency = perItem(
+        weights,
+        (n) => tf.sum(tf.abs(tf.mul(ctx.net.params.get(n)!, g.params.get(n)!))) as tf.Scalar,
+      );
       return { score: sum(saliency), details: { layers: weights.length, loss: g.value } };
     } finally {
       disposeGradients(g);

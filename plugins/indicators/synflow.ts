@@ -20,7 +20,10 @@ import type { InputNode, IRNode } from '../../core/ir/types.js';
 import { disposeGradients, layerWeights, perItem, sum } from './common.js';
 
 const optionsSchema = z.object({
-  rescale: z.boolean().default(true).describe('overflow-free log-domain computation (false: raw float32, may overflow)'),
+  rescale: z
+    .boolean()
+    .default(true)
+    .describe('overflow-free log-domain computation (false: raw float32, may overflow)'),
 });
 type SynflowOptions = z.infer<typeof optionsSchema>;
 
@@ -94,7 +97,9 @@ export const synflow: Indicator<SynflowOptions> = {
       });
       let scaledSum: number;
       try {
-        scaledSum = sum(perItem(names, (n) => tf.sum(tf.abs(tf.mul(absParams.get(n)!, g.params.get(n)!))) as tf.Scalar));
+        scaledSum = sum(
+          perItem(names, (n) => tf.sum(tf.abs(tf.mul(absParams.get(n)!, g.params.get(n)!))) as tf.Scalar),
+        );
       } finally {
         disposeGradients(g);
       }

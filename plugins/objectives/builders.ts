@@ -35,9 +35,13 @@ function defineForm(spec: FormSpec): ObjectiveBuilder<NoOptions> {
     if (new Set(indicators).size !== indicators.length) {
       throw new MstfError('INVALID_ARGUMENT', `objective ${spec.id}: an indicator is listed twice (${list})`);
     }
-    if (indicators.some((i) => !i)) throw new MstfError('INVALID_ARGUMENT', `objective ${spec.id}: empty indicator name`);
+    if (indicators.some((i) => !i))
+      throw new MstfError('INVALID_ARGUMENT', `objective ${spec.id}: empty indicator name`);
     if (spec.usesFlops && indicators.includes(FLOPS)) {
-      throw new MstfError('INVALID_ARGUMENT', `objective ${spec.id} adds FLOPs itself; do not list "flops" as an indicator`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `objective ${spec.id} adds FLOPs itself; do not list "flops" as an indicator`,
+      );
     }
   };
   return {
@@ -47,7 +51,10 @@ function defineForm(spec: FormSpec): ObjectiveBuilder<NoOptions> {
     optionsSchema: noOptions,
     nObjectives(indicators) {
       check(indicators);
-      return spec.objectives(indicators.map(() => 0), 0).length;
+      return spec.objectives(
+        indicators.map(() => 0),
+        0,
+      ).length;
     },
     requiredScores(indicators) {
       check(indicators);

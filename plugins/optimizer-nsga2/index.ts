@@ -11,7 +11,8 @@ export { nsga2OptionsSchema, type Nsga2Options } from './options.js';
 export const nsga2: Optimizer<Nsga2ResolvedOptions> = {
   kind: 'optimizer',
   id: 'nsga2',
-  description: 'NSGA-II: non-dominated sorting, crowding distance, binary tournament, elitist survival, duplicate elimination',
+  description:
+    'NSGA-II: non-dominated sorting, crowding distance, binary tournament, elitist survival, duplicate elimination',
   optionsSchema: nsga2OptionsSchema,
   create: (problem, options, seed) => new Nsga2Instance(problem, options, seed),
 };

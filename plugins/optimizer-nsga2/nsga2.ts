@@ -4,7 +4,12 @@ import type { Problem } from '../../core/contracts/optimizer.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
 import type { Rng } from '../../core/util/rng.js';
 import { dominance, violationOf } from '../../core/pareto/dominance.js';
-import { firstZodIssue, PopulationOptimizer, populationStateSchema, type Member } from '../../core/pareto/population.js';
+import {
+  firstZodIssue,
+  PopulationOptimizer,
+  populationStateSchema,
+  type Member,
+} from '../../core/pareto/population.js';
 import { crossover, mutate } from './operators.js';
 import { nsga2OptionsSchema, type Nsga2ResolvedOptions } from './options.js';
 

@@ -7,12 +7,7 @@ export const nsga2OptionsSchema = z.strictObject({
   crossoverProb: z.number().min(0).max(1).default(0.9).describe('probability that a mating pair is crossed over'),
   etaC: z.number().positive().default(15).describe('SBX distribution index (real variables)'),
   etaM: z.number().positive().default(20).describe('polynomial mutation distribution index (real variables)'),
-  mutationProb: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe('per-variable mutation probability (default 1/n_var)'),
+  mutationProb: z.number().min(0).max(1).optional().describe('per-variable mutation probability (default 1/n_var)'),
   duplicateRetries: z
     .number()
     .int()

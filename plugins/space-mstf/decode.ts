@@ -26,12 +26,26 @@ export function blockChannels(c0: number, b: number): number {
 }
 
 /** ReLU - 1x1 conv (no bias, 'same') - BN. */
-function reluConv1x1Bn(ir: IRBuilder, prefix: string, input: string, filters: number, group: string, label: string): string {
+function reluConv1x1Bn(
+  ir: IRBuilder,
+  prefix: string,
+  input: string,
+  filters: number,
+  group: string,
+  label: string,
+): string {
   return ir.reluConvBn(prefix, input, { filters, kernel: 1, stride: 1, padding: 'same' }, { group, label });
 }
 
 /** One normal-cell op applied to `input` (C channels in and out). Returns the id of its output. */
-function normalOp(ir: IRBuilder, opIndex: number, input: string, channels: number, prefix: string, group: string): string {
+function normalOp(
+  ir: IRBuilder,
+  opIndex: number,
+  input: string,
+  channels: number,
+  prefix: string,
+  group: string,
+): string {
   const op = NORMAL_OPS[opIndex]!;
   const label = op.label;
   const base = { group, label };
@@ -50,15 +64,30 @@ function normalOp(ir: IRBuilder, opIndex: number, input: string, channels: numbe
     case 'dil': {
       // DARTS DilConv: ReLU - depthwise kxk (dilation 2) - pointwise 1x1 - BN.
       const r = ir.relu(`${prefix}_relu`, input, base);
-      const d = ir.depthwise(`${prefix}_dw`, r, { kernel: op.kernel!, stride: 1, padding: 'same', dilation: DILATION }, base);
+      const d = ir.depthwise(
+        `${prefix}_dw`,
+        r,
+        { kernel: op.kernel!, stride: 1, padding: 'same', dilation: DILATION },
+        base,
+      );
       const p = ir.conv(`${prefix}_pw`, d, { filters: channels, kernel: 1, stride: 1, padding: 'same' }, base);
       return ir.bn(`${prefix}_bn`, p, base);
     }
     case 'conv7x1_1x7': {
       // DARTS conv_7x1_1x7: ReLU - conv 1x7 - conv 7x1 - BN.
       const r = ir.relu(`${prefix}_relu`, input, base);
-      const a = ir.conv(`${prefix}_conv1x7`, r, { filters: channels, kernel: [1, 7], stride: 1, padding: 'same' }, base);
-      const b = ir.conv(`${prefix}_conv7x1`, a, { filters: channels, kernel: [7, 1], stride: 1, padding: 'same' }, base);
+      const a = ir.conv(
+        `${prefix}_conv1x7`,
+        r,
+        { filters: channels, kernel: [1, 7], stride: 1, padding: 'same' },
+        base,
+      );
+      const b = ir.conv(
+        `${prefix}_conv7x1`,
+        a,
+        { filters: channels, kernel: [7, 1], stride: 1, padding: 'same' },
+        base,
+      );
       return ir.bn(`${prefix}_bn`, b, base);
     }
     case 'identity':
@@ -87,7 +116,12 @@ function reductionCell(ir: IRBuilder, block: BlockGenes, b: number, input: strin
     const pool = POOLS[poolIndex]!;
     const prefix = `b${b}_reduce_p${i + 1}`;
     const group = `b${b}/reduce/p${i + 1}`;
-    const p = ir.pool(`${prefix}_pool`, input, { mode: pool.mode, window: pool.window, stride: 2, padding: 'same' }, { group, label: pool.label });
+    const p = ir.pool(
+      `${prefix}_pool`,
+      input,
+      { mode: pool.mode, window: pool.window, stride: 2, padding: 'same' },
+      { group, label: pool.label },
+    );
     return reluConv1x1Bn(ir, prefix, p, channels / 4, group, pool.label);
   });
   return ir.concat(`b${b}_reduce_concat`, branches, { group: `b${b}/reduce/out`, label: `concat -> ${channels}` });
@@ -97,16 +131,28 @@ export function decodeMstf(g: Genotype, ctx: SpaceContext, options: MstfOptions)
   const ir = new IRBuilder();
   const c0 = options.channels;
   let x = ir.input('input', [...ctx.inputShape], { group: 'input', label: 'input' });
-  x = ir.conv('stem_conv', x, { filters: c0, kernel: 3, stride: 1, padding: 'same' }, { group: 'stem', label: `conv 3x3 -> ${c0}` });
+  x = ir.conv(
+    'stem_conv',
+    x,
+    { filters: c0, kernel: 3, stride: 1, padding: 'same' },
+    { group: 'stem', label: `conv 3x3 -> ${c0}` },
+  );
   x = ir.bn('stem_bn', x, { group: 'stem', label: 'BN' });
   splitBlocks(g).forEach((block, i) => {
     const b = i + 1;
     const channels = blockChannels(c0, b);
-    if (b > 1) x = reluConv1x1Bn(ir, `b${b}_expand`, x, channels, `b${b}/expand`, `1x1 conv ${channels / 2} -> ${channels}`);
+    if (b > 1)
+      x = reluConv1x1Bn(ir, `b${b}_expand`, x, channels, `b${b}/expand`, `1x1 conv ${channels / 2} -> ${channels}`);
     x = normalCell(ir, block, b, x, channels);
     x = reductionCell(ir, block, b, x, channels);
   });
   x = ir.gap('gap', x, { group: 'head', label: 'global avg pool' });
   x = ir.dense('classifier', x, ctx.classes, true, { group: 'head', label: `dense -> ${ctx.classes}` });
-  return ir.build(x, { space: 'mstf', blocks: options.blocks, channels: c0, inputShape: [...ctx.inputShape], classes: ctx.classes });
+  return ir.build(x, {
+    space: 'mstf',
+    blocks: options.blocks,
+    channels: c0,
+    inputShape: [...ctx.inputShape],
+    classes: ctx.classes,
+  });
 }

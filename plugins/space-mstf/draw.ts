@@ -47,13 +47,24 @@ export function drawMstf(g: Genotype, ir: NetworkIR, options: MstfOptions, class
     // b > 1: the 1x1 conv that doubles the channels, before the cell.
     let entry = id('n0');
     if (b > 1) {
-      nodes.push({ id: id('expand'), lines: ['1x1 conv + BN', `${channels / 2} -> ${channels} ch`], fill: COLORS.macro, className: 'expand', data: { block: b } });
+      nodes.push({
+        id: id('expand'),
+        lines: ['1x1 conv + BN', `${channels / 2} -> ${channels} ch`],
+        fill: COLORS.macro,
+        className: 'expand',
+        data: { block: b },
+      });
       edges.push({ from: id('expand'), to: id('n0') });
       entry = id('expand');
     }
     links.push({ from: previous, to: entry });
 
-    nodes.push({ id: id('n0'), lines: ['cell input', size(shapes.get(cellInputId(b)))], fill: COLORS.io, frame: normal });
+    nodes.push({
+      id: id('n0'),
+      lines: ['cell input', size(shapes.get(cellInputId(b)))],
+      fill: COLORS.io,
+      frame: normal,
+    });
     block.nodes.forEach((n, j) => {
       const k = j + 1;
       const op = NORMAL_OPS[n.op]!;
@@ -77,10 +88,20 @@ export function drawMstf(g: Genotype, ir: NetworkIR, options: MstfOptions, class
     edges.push({ from: id('concat'), to: id('proj') });
 
     block.pools.forEach((p, j) => {
-      nodes.push({ id: id(`pool${j}`), lines: [`${POOLS[p]!.label} /2`, `1x1 conv -> ${channels / 4} ch`], fill: COLORS.pool, frame: reduction });
+      nodes.push({
+        id: id(`pool${j}`),
+        lines: [`${POOLS[p]!.label} /2`, `1x1 conv -> ${channels / 4} ch`],
+        fill: COLORS.pool,
+        frame: reduction,
+      });
       edges.push({ from: id('proj'), to: id(`pool${j}`) }, { from: id(`pool${j}`), to: id('reduce') });
     });
-    nodes.push({ id: id('reduce'), lines: ['concat', size(shapes.get(`b${b}_reduce_concat`))], fill: COLORS.merge, frame: reduction });
+    nodes.push({
+      id: id('reduce'),
+      lines: ['concat', size(shapes.get(`b${b}_reduce_concat`))],
+      fill: COLORS.merge,
+      frame: reduction,
+    });
 
     rows.push({
       nodes,

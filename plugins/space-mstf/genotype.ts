@@ -58,7 +58,9 @@ export function splitBlocks(g: Genotype): BlockGenes[] {
  */
 export function deadNodes(block: BlockGenes): boolean[] {
   const dead = [false];
-  block.nodes.forEach((n) => dead.push(n.op === ZERO_OP || dead[n.input]!));
+  block.nodes.forEach((n) => {
+    dead.push(n.op === ZERO_OP || dead[n.input]!);
+  });
   return dead;
 }
 

@@ -30,7 +30,9 @@ export const mstfOptionsSchema = z.strictObject({
     .max(4096)
     .multipleOf(4, { message: 'channels must be a multiple of 4 (each reduction node has C/4 channels)' })
     .default(16)
-    .describe('initial channels C0 (16 = CPU preset, 128 = paper preset); doubled at the start of every block after the first'),
+    .describe(
+      'initial channels C0 (16 = CPU preset, 128 = paper preset); doubled at the start of every block after the first',
+    ),
 }) satisfies z.ZodType<MstfOptions, unknown>;
 
 /** Resampling budget for non-degenerate samples; ~15% of random 3-block genotypes are degenerate. */
@@ -101,7 +103,9 @@ class MstfSpaceInstance implements SpaceInstance {
     splitBlocks(g).forEach((block, i) => {
       const b = i + 1;
       const out = shapes.get(`b${b}_reduce_concat`)!;
-      const nodes = block.nodes.map((n, j) => `n${j + 1}=${NORMAL_OPS[n.op]!.label}(${n.input === 0 ? 'in' : `n${n.input}`})`);
+      const nodes = block.nodes.map(
+        (n, j) => `n${j + 1}=${NORMAL_OPS[n.op]!.label}(${n.input === 0 ? 'in' : `n${n.input}`})`,
+      );
       lines.push(
         `block ${b} (C=${blockChannels(this.options.channels, b)}, -> ${out[0]}x${out[1]}): normal ${nodes.join(' ')}; ` +
           `concat ${block.unconsumed.map((k) => `n${k}`).join(',')}${isDeadCell(block) ? ' (dead: outputs a constant)' : ''}; ` +
@@ -119,7 +123,8 @@ class MstfSpaceInstance implements SpaceInstance {
 export const mstfSpace: SearchSpace<MstfOptions> = {
   id: 'mstf',
   kind: 'searchSpace',
-  description: 'MSTF-NAS multi-scale space: per block a 5-node normal cell and a 4-pool reduction cell (14 genes/block)',
+  description:
+    'MSTF-NAS multi-scale space: per block a 5-node normal cell and a 4-pool reduction cell (14 genes/block)',
   optionsSchema: mstfOptionsSchema,
   defaultContext: { inputShape: [28, 28, 1], classes: 2 },
   create(ctx: SpaceContext, options: MstfOptions): SpaceInstance {

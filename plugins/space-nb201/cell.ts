@@ -47,7 +47,8 @@ export function parseCell(text: string): Genotype {
   const g: number[] = [];
   nodes.forEach((node, n) => {
     const to = n + 1;
-    if (!node.startsWith('|') || !node.endsWith('|') || node.length < 2) bad(s, `node ${to} "${node}" must look like |op~0|...|`);
+    if (!node.startsWith('|') || !node.endsWith('|') || node.length < 2)
+      bad(s, `node ${to} "${node}" must look like |op~0|...|`);
     const edges = node.slice(1, -1).split('|');
     if (edges.length !== to) bad(s, `node ${to} must have ${to} input edge${to === 1 ? '' : 's'}, got ${edges.length}`);
     edges.forEach((edge, from) => {

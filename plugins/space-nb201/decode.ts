@@ -22,8 +22,22 @@ export interface Nb201Options {
 export const STAGES = 3;
 
 /** ReLU - conv kxk (no bias, PyTorch padding) - BN. */
-function reluConvBn(ir: IRBuilder, prefix: string, input: string, filters: number, k: number, stride: number, group: string, label: string): string {
-  return ir.reluConvBn(prefix, input, { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false }, { group, label });
+function reluConvBn(
+  ir: IRBuilder,
+  prefix: string,
+  input: string,
+  filters: number,
+  k: number,
+  stride: number,
+  group: string,
+  label: string,
+): string {
+  return ir.reluConvBn(
+    prefix,
+    input,
+    { filters, kernel: k, stride, padding: (k - 1) / 2, bias: false },
+    { group, label },
+  );
 }
 
 function edgeOp(ir: IRBuilder, op: number, input: string, channels: number, prefix: string, group: string): string {
@@ -48,8 +62,12 @@ function cell(ir: IRBuilder, g: Genotype, input: string, channels: number, name:
   for (let to = 1; to <= 3; to++) {
     const terms = EDGES.map(([from, t], i) => ({ from, t, i }))
       .filter((e) => e.t === to)
-      .map((e) => edgeOp(ir, g[e.i]!, nodes[e.from]!, channels, `${name}_e${e.from}${to}`, `${group}/edge ${e.from}->${to}`));
-    nodes.push(terms.length === 1 ? terms[0]! : ir.add(`${name}_n${to}`, terms, { group: `${group}/node ${to}`, label: 'sum' }));
+      .map((e) =>
+        edgeOp(ir, g[e.i]!, nodes[e.from]!, channels, `${name}_e${e.from}${to}`, `${group}/edge ${e.from}->${to}`),
+      );
+    nodes.push(
+      terms.length === 1 ? terms[0]! : ir.add(`${name}_n${to}`, terms, { group: `${group}/node ${to}`, label: 'sum' }),
+    );
   }
   return nodes[3]!;
 }
@@ -58,7 +76,12 @@ export function decodeNb201(g: Genotype, ctx: SpaceContext, options: Nb201Option
   const ir = new IRBuilder();
   const c = options.channels;
   let x = ir.input('input', [...ctx.inputShape], { group: 'input', label: 'input' });
-  x = ir.conv('stem_conv', x, { filters: c, kernel: 3, stride: 1, padding: 1, bias: false }, { group: 'stem', label: `conv 3x3 -> ${c}` });
+  x = ir.conv(
+    'stem_conv',
+    x,
+    { filters: c, kernel: 3, stride: 1, padding: 1, bias: false },
+    { group: 'stem', label: `conv 3x3 -> ${c}` },
+  );
   x = ir.bn('stem_bn', x, { group: 'stem', label: 'BN' });
   for (let s = 1; s <= STAGES; s++) {
     const channels = c * 2 ** (s - 1);
@@ -68,7 +91,12 @@ export function decodeNb201(g: Genotype, ctx: SpaceContext, options: Nb201Option
       const a = reluConvBn(ir, `r${s - 1}_a`, x, channels, 3, 2, group, label);
       const b = reluConvBn(ir, `r${s - 1}_b`, a, channels, 3, 1, group, label);
       const p = ir.pool(`r${s - 1}_pool`, x, { mode: 'avg', window: 2, stride: 2, padding: 0 }, { group, label });
-      const sc = ir.conv(`r${s - 1}_shortcut`, p, { filters: channels, kernel: 1, stride: 1, padding: 0, bias: false }, { group, label });
+      const sc = ir.conv(
+        `r${s - 1}_shortcut`,
+        p,
+        { filters: channels, kernel: 1, stride: 1, padding: 0, bias: false },
+        { group, label },
+      );
       x = ir.add(`r${s - 1}_add`, [sc, b], { group, label });
     }
     for (let i = 1; i <= options.cellsPerStage; i++) {

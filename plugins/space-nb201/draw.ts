@@ -35,7 +35,9 @@ function cellDag(g: Genotype, x0: number, y0: number): { svg: string; w: number;
   const cy = y0 + 150;
   const pos = [0, 1, 2, 3].map((n) => ({ x: x0 + 40 + n * gapX, y: cy }));
   const live = liveNodes(g);
-  const parts: string[] = [text(x0, y0 + 10, `cell ${formatCell(g)}`, { 'text-anchor': 'start', 'font-weight': 'bold' })];
+  const parts: string[] = [
+    text(x0, y0 + 10, `cell ${formatCell(g)}`, { 'text-anchor': 'start', 'font-weight': 'bold' }),
+  ];
   EDGES.forEach(([from, to], i) => {
     const op = NB201_OPS[g[i]!]!;
     const a = pos[from]!;
@@ -79,19 +81,28 @@ export function drawNb201(g: Genotype, ir: NetworkIR, options: Nb201Options, cla
   let y = PAD + dag.h + 10;
   let width = dag.w + 2 * PAD;
   let previous: Box = { x: PAD, y, w: W, h: H };
-  parts.push(group({ class: 'stem' }, [labelledBox(previous, ['stem conv 3x3', size(shapes.get('stem_bn'))], '#e4e4f4')]));
+  parts.push(
+    group({ class: 'stem' }, [labelledBox(previous, ['stem conv 3x3', size(shapes.get('stem_bn'))], '#e4e4f4')]),
+  );
   for (let s = 1; s <= STAGES; s++) {
     let x = PAD + STEP;
     if (s > 1) {
       const box: Box = { x, y, w: W, h: H };
-      parts.push(group({ class: 'resblock' }, [labelledBox(box, ['ResNet block /2', size(shapes.get(`r${s - 1}_add`))], '#f6dede'), connector(previous, box)]));
+      parts.push(
+        group({ class: 'resblock' }, [
+          labelledBox(box, ['ResNet block /2', size(shapes.get(`r${s - 1}_add`))], '#f6dede'),
+          connector(previous, box),
+        ]),
+      );
       previous = box;
     }
     x += STEP;
     for (let i = 1; i <= options.cellsPerStage; i++) {
       const box: Box = { x, y, w: W, h: H };
       parts.push(
-        group({ class: 'cell', 'data-cell': `stage${s}/cell${i}` }, [labelledBox(box, [`cell ${s}.${i}`, size(shapes.get(`s${s}c${i}_n3`))], '#fdf2d0')]),
+        group({ class: 'cell', 'data-cell': `stage${s}/cell${i}` }, [
+          labelledBox(box, [`cell ${s}.${i}`, size(shapes.get(`s${s}c${i}_n3`))], '#fdf2d0'),
+        ]),
         arrow(previous, box),
       );
       previous = box;
@@ -101,7 +112,12 @@ export function drawNb201(g: Genotype, ir: NetworkIR, options: Nb201Options, cla
     y += H + 30;
   }
   const head: Box = { x: PAD + STEP, y, w: W + 30, h: H };
-  parts.push(group({ class: 'head' }, [labelledBox(head, ['BN-ReLU-GAP-linear', `-> ${classes} classes`], '#e8eef7'), connector(previous, head)]));
+  parts.push(
+    group({ class: 'head' }, [
+      labelledBox(head, ['BN-ReLU-GAP-linear', `-> ${classes} classes`], '#e8eef7'),
+      connector(previous, head),
+    ]),
+  );
   y += H + PAD;
   return svgDocument(width, y, `nb201 architecture ${formatCell(g)}`, parts);
 }

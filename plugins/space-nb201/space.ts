@@ -97,7 +97,8 @@ class Nb201SpaceInstance implements SpaceInstance {
 export const nb201Space: SearchSpace<Nb201Options> = {
   id: 'nb201',
   kind: 'searchSpace',
-  description: 'NAS-Bench-201 cell (4 nodes, 6 edges, 5 ops) in the CIFAR skeleton, for validation against the benchmark',
+  description:
+    'NAS-Bench-201 cell (4 nodes, 6 edges, 5 ops) in the CIFAR skeleton, for validation against the benchmark',
   optionsSchema: nb201OptionsSchema,
   defaultContext: { inputShape: [32, 32, 3], classes: 10 },
   create(ctx: SpaceContext, options: Nb201Options): SpaceInstance {
@@ -107,7 +108,10 @@ export const nb201Space: SearchSpace<Nb201Options> = {
     const [h, w] = ctx.inputShape;
     // Two stride-2 ResNet blocks whose conv path (pad 1) and shortcut (2x2 pool) must agree in size.
     if (h % 4 !== 0 || w % 4 !== 0) {
-      throw new MstfError('INVALID_ARGUMENT', `space nb201: input ${h}x${w} must have H and W divisible by 4 (two stride-2 reductions)`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `space nb201: input ${h}x${w} must have H and W divisible by 4 (two stride-2 reductions)`,
+      );
     }
     return new Nb201SpaceInstance(ctx, parsed.data);
   },

@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CbisDdsmDataset, checkSplitMemory, largestFittingSize, type CbisSplitData } from '../../plugins/dataset-cbis-ddsm/cbis.js';
+import {
+  CbisDdsmDataset,
+  checkSplitMemory,
+  largestFittingSize,
+  type CbisSplitData,
+} from '../../plugins/dataset-cbis-ddsm/cbis.js';
 import { countCases } from '../../plugins/dataset-cbis-ddsm/cases.js';
 import { decodeDicom } from '../../plugins/dataset-cbis-ddsm/dicom.js';
 import { decodeJpeg } from '../../plugins/dataset-cbis-ddsm/jpeg.js';
@@ -17,7 +22,14 @@ import { bootKernel } from '../../core/kernel/loader.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { resolveSearchConfig } from '../../core/search/config.js';
 import { resolveSetup } from '../../core/search/setup.js';
-import { FULL_COLS, FULL_ROWS, dicomBytes, writeCbisFixture, type FixtureImage, type FixtureOptions } from './fixtures.js';
+import {
+  FULL_COLS,
+  FULL_ROWS,
+  dicomBytes,
+  writeCbisFixture,
+  type FixtureImage,
+  type FixtureOptions,
+} from './fixtures.js';
 import { writeSyntheticCsvs, SYNTHETIC } from './cbis-synthetic.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mstf-cbis-layouts-'));
@@ -29,8 +41,22 @@ const MEDIUM = 10; // 0.00417
 const SMALL = 1; // 0.000417
 
 const IMAGES: FixtureImage[] = [
-  { type: 'mass', split: 'train', patient: 'P_00001', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }] },
-  { type: 'mass', split: 'train', patient: 'P_00001', breast: 'LEFT', view: 'MLO', abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }] },
+  {
+    type: 'mass',
+    split: 'train',
+    patient: 'P_00001',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }],
+  },
+  {
+    type: 'mass',
+    split: 'train',
+    patient: 'P_00001',
+    breast: 'LEFT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }],
+  },
   {
     type: 'mass',
     split: 'train',
@@ -43,12 +69,48 @@ const IMAGES: FixtureImage[] = [
     ],
   },
   // The same film in the mass and the calc CSVs (42 such films in the real data): two samples under `both`.
-  { type: 'calc', split: 'train', patient: 'P_00002', breast: 'RIGHT', view: 'CC', abnormalities: [{ pathology: 'BENIGN_WITHOUT_CALLBACK', lesionPixels: SMALL }] },
-  { type: 'calc', split: 'train', patient: 'P_00004', breast: 'RIGHT', view: 'MLO', abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }], photometric: 'MONOCHROME1' },
+  {
+    type: 'calc',
+    split: 'train',
+    patient: 'P_00002',
+    breast: 'RIGHT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'BENIGN_WITHOUT_CALLBACK', lesionPixels: SMALL }],
+  },
+  {
+    type: 'calc',
+    split: 'train',
+    patient: 'P_00004',
+    breast: 'RIGHT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }],
+    photometric: 'MONOCHROME1',
+  },
   // A patient in both official splits (31 in the real data).
-  { type: 'mass', split: 'test', patient: 'P_00004', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }] },
-  { type: 'calc', split: 'test', patient: 'P_00101', breast: 'LEFT', view: 'MLO', abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }] },
-  { type: 'calc', split: 'test', patient: 'P_00102', breast: 'RIGHT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: SMALL }] },
+  {
+    type: 'mass',
+    split: 'test',
+    patient: 'P_00004',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }],
+  },
+  {
+    type: 'calc',
+    split: 'test',
+    patient: 'P_00101',
+    breast: 'LEFT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }],
+  },
+  {
+    type: 'calc',
+    split: 'test',
+    patient: 'P_00102',
+    breast: 'RIGHT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: SMALL }],
+  },
 ];
 
 /** Hand-derived from IMAGES: label = any MALIGNANT, proportion = largest lesion / 2400 pixels. */
@@ -71,8 +133,21 @@ function fixture(name: string, opts: FixtureOptions): { root: string; dataDir: s
   return { root, dataDir };
 }
 
-function summary(d: CbisSplitData): Record<string, { label: number; p: number; size: string; type: string; patient: string }> {
-  return Object.fromEntries(d.ids.map((id, i) => [id, { label: d.labels[i]!, p: d.lesionProportion[i]!, size: d.lesionSize[i]!, type: d.types[i]!, patient: d.patientIds[i]! }]));
+function summary(
+  d: CbisSplitData,
+): Record<string, { label: number; p: number; size: string; type: string; patient: string }> {
+  return Object.fromEntries(
+    d.ids.map((id, i) => [
+      id,
+      {
+        label: d.labels[i]!,
+        p: d.lesionProportion[i]!,
+        size: d.lesionSize[i]!,
+        type: d.types[i]!,
+        patient: d.patientIds[i]!,
+      },
+    ]),
+  );
 }
 
 function pick(keys: string[]): typeof EXPECTED {
@@ -95,7 +170,9 @@ describe('real encodings', () => {
 
   it('JPEG: jpeg-js decodes to gray and windows like a DICOM; junk is one DATA_CORRUPT line', () => {
     const { root } = fixture('jpeg-only', { layout: 'kaggle' });
-    const files = (fs.readdirSync(path.join(root, 'jpeg'), { recursive: true }) as string[]).filter((f) => f.endsWith('.jpg'));
+    const files = (fs.readdirSync(path.join(root, 'jpeg'), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.jpg'),
+    );
     // 8 full images, 9 masks, 9 crops (P_00002's mass film has two abnormalities).
     expect(files).toHaveLength(26);
     const junk = path.join(tmp, 'junk.jpg');
@@ -109,7 +186,9 @@ describe('real encodings', () => {
     })();
     expect(err).toBeInstanceOf(MstfError);
     expect(err!.code).toBe('DATA_CORRUPT');
-    expect(err!.message).toMatch(new RegExp(`^${junk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable JPEG file`));
+    expect(err!.message).toMatch(
+      new RegExp(`^${junk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable JPEG file`),
+    );
   });
 });
 
@@ -160,12 +239,22 @@ describe('layouts give the same samples', () => {
     const train = await ds.load('train', { dataDir }, opts);
     const val = await ds.load('val', { dataDir }, opts);
     const all = [...train.ids, ...val.ids];
-    expect(all.filter((k) => k.endsWith('P_00002_RIGHT_CC')).sort()).toEqual(['Calc-Training_P_00002_RIGHT_CC', 'Mass-Training_P_00002_RIGHT_CC']);
+    expect(all.filter((k) => k.endsWith('P_00002_RIGHT_CC')).sort()).toEqual([
+      'Calc-Training_P_00002_RIGHT_CC',
+      'Mass-Training_P_00002_RIGHT_CC',
+    ]);
     // Both copies on the same side of the train/val split.
     const side = (k: string) => (train.ids.includes(k) ? 'train' : 'val');
     expect(side('Calc-Training_P_00002_RIGHT_CC')).toBe(side('Mass-Training_P_00002_RIGHT_CC'));
     const c = countCases(detectLayout(root));
-    expect(c).toEqual({ train: 5, test: 3, mass: { train: 3, test: 1 }, calc: { train: 2, test: 2 }, filmsInMassAndCalc: 1, patientsInBothSplits: 1 });
+    expect(c).toEqual({
+      train: 5,
+      test: 3,
+      mass: { train: 3, test: 1 },
+      calc: { train: 2, test: 2 },
+      filmsInMassAndCalc: 1,
+      patientsInBothSplits: 1,
+    });
   });
 
   it('Kaggle: a row without PatientID maps through its series UID; an unlisted case is one line naming the CSV row', async () => {
@@ -174,12 +263,19 @@ describe('layouts give the same samples', () => {
     expect(summary(d)['Calc-Test_P_00101_LEFT_MLO']!.size).toBe('medium');
 
     const unlisted = fixture('kaggle-unlisted', { layout: 'kaggle', kaggleUnlisted: ['Calc-Test_P_00101_LEFT_MLO'] });
-    const err = (await await ds.load('test', { dataDir: unlisted.dataDir }, { root: unlisted.root, size: 8 }).catch((e: unknown) => e)) as MstfError;
+    const err = (await await ds
+      .load('test', { dataDir: unlisted.dataDir }, { root: unlisted.root, size: 8 })
+      .catch((e: unknown) => e)) as MstfError;
     expect(err).toBeInstanceOf(MstfError);
     expect(err.code).toBe('DATA_NOT_FOUND');
     expect(err.message.split('\n')).toHaveLength(1);
     expect(err.message).toBe(
-      `cbis-ddsm: ${path.join(unlisted.root, 'csv', 'calc_case_description_test_set.csv')} row 2: Calc-Test_P_00101_LEFT_MLO has no "full mammogram images" series in ${path.join(unlisted.root, 'csv', 'dicom_info.csv')} (nor one with the series UID of ${fs.readFileSync(path.join(unlisted.root, 'csv', 'calc_case_description_test_set.csv'), 'utf8').split('\r\n')[1]!.split(',')[11]})`,
+      `cbis-ddsm: ${path.join(unlisted.root, 'csv', 'calc_case_description_test_set.csv')} row 2: Calc-Test_P_00101_LEFT_MLO has no "full mammogram images" series in ${path.join(unlisted.root, 'csv', 'dicom_info.csv')} (nor one with the series UID of ${
+        fs
+          .readFileSync(path.join(unlisted.root, 'csv', 'calc_case_description_test_set.csv'), 'utf8')
+          .split('\r\n')[1]!
+          .split(',')[11]
+      })`,
     );
   });
 
@@ -190,21 +286,25 @@ describe('layouts give the same samples', () => {
     const err = (await await ds.load('test', { dataDir }, { root, size: 8 }).catch((e: unknown) => e)) as MstfError;
     expect(err.code).toBe('DATA_CORRUPT');
     expect(err.message).toBe(`${info}: missing column(s) patientid, seriesdescription, seriesinstanceuid`);
-    const prev = process.env['MSTF_CBIS_DDSM_ROOT'];
-    process.env['MSTF_CBIS_DDSM_ROOT'] = root;
+    const prev = process.env.MSTF_CBIS_DDSM_ROOT;
+    process.env.MSTF_CBIS_DDSM_ROOT = root;
     try {
-      expect(new CbisDdsmDataset().details({ dataDir })).toMatchObject({ layout: 'kaggle-jpeg', csvSplits: { train: 5, test: 3 }, csvProblem: err.message });
+      expect(new CbisDdsmDataset().details({ dataDir })).toMatchObject({
+        layout: 'kaggle-jpeg',
+        csvSplits: { train: 5, test: 3 },
+        csvProblem: err.message,
+      });
     } finally {
-      if (prev === undefined) delete process.env['MSTF_CBIS_DDSM_ROOT'];
-      else process.env['MSTF_CBIS_DDSM_ROOT'] = prev;
+      if (prev === undefined) delete process.env.MSTF_CBIS_DDSM_ROOT;
+      else process.env.MSTF_CBIS_DDSM_ROOT = prev;
     }
   });
 
   it('datasets info details: layout, CSV counts, resolvable images, the first missing file', () => {
     const { root, dataDir } = fixture('details', { layout: 'nbia' });
     const cbis = new CbisDdsmDataset();
-    const prev = process.env['MSTF_CBIS_DDSM_ROOT'];
-    process.env['MSTF_CBIS_DDSM_ROOT'] = root;
+    const prev = process.env.MSTF_CBIS_DDSM_ROOT;
+    process.env.MSTF_CBIS_DDSM_ROOT = root;
     try {
       expect(cbis.details({ dataDir })).toMatchObject({
         layout: 'nbia-dicom',
@@ -217,11 +317,13 @@ describe('layouts give the same samples', () => {
       const base = path.join(root, 'manifest-1654812109500', 'CBIS-DDSM', 'Calc-Test_P_00102_RIGHT_CC');
       fs.rmSync(base, { recursive: true });
       const d = cbis.details({ dataDir });
-      expect(d['resolvable']).toEqual({ train: 5, test: 2 });
-      expect(d['firstMissing']).toMatch(/calc_case_description_test_set\.csv row 3: no DICOM for Calc-Test_P_00102_RIGHT_CC\//);
+      expect(d.resolvable).toEqual({ train: 5, test: 2 });
+      expect(d.firstMissing).toMatch(
+        /calc_case_description_test_set\.csv row 3: no DICOM for Calc-Test_P_00102_RIGHT_CC\//,
+      );
     } finally {
-      if (prev === undefined) delete process.env['MSTF_CBIS_DDSM_ROOT'];
-      else process.env['MSTF_CBIS_DDSM_ROOT'] = prev;
+      if (prev === undefined) delete process.env.MSTF_CBIS_DDSM_ROOT;
+      else process.env.MSTF_CBIS_DDSM_ROOT = prev;
     }
   });
 
@@ -238,7 +340,7 @@ describe('memory at 800x800', () => {
     expect(() => checkSplitMemory('train', 2458, 800, 2e9)).not.toThrow();
     expect(largestFittingSize(2458, 1e9)).toBe(637);
     expect(() => checkSplitMemory('train', 2458, 800, 1e9)).toThrow(
-      'cbis-ddsm: the train split at 800x800 is 2458 images, 1.5 GiB in memory, over the 0.9 GiB allowed (half this machine\'s memory); use size 637 or less',
+      "cbis-ddsm: the train split at 800x800 is 2458 images, 1.5 GiB in memory, over the 0.9 GiB allowed (half this machine's memory); use size 637 or less",
     );
     expect(() => checkSplitMemory('train', 2458, 637, 1e9)).not.toThrow();
     expect(() => checkSplitMemory('train', 2458, 638, 1e9)).toThrow(/use size 637 or less/);
@@ -265,7 +367,9 @@ describe('memory at 800x800', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^a search at 800x800 with an indicator batch of 4 needs at least \d+\.\d GiB to backpropagate \(lightest of 16 sampled networks\), over the wasm backend's 2\.0 GiB budget; use --size 224, --batch-size \d+ or less, fewer --channels, or the tensorflow backend$/);
+    expect(message).toMatch(
+      /^a search at 800x800 with an indicator batch of 4 needs at least \d+\.\d GiB to backpropagate \(lightest of 16 sampled networks\), over the wasm backend's 2\.0 GiB budget; use --size 224, --batch-size \d+ or less, fewer --channels, or the tensorflow backend$/,
+    );
     // The batch size it names does fit; so does the paper's search size 224 at batch 4.
     const maxBatch = Number(/--batch-size (\d+)/.exec(message)![1]);
     expect(maxBatch).toBeGreaterThanOrEqual(1);
@@ -275,7 +379,9 @@ describe('memory at 800x800', () => {
     // (C0 = 16, batch 32) at 800 is refused (it aborts the wasm module when run), C0 = 4 batch 4 is not.
     const forward = (size: number, channels: number, batchSize: number) =>
       resolveSearchConfig({ dataset: 'cbis-ddsm', size, indicators: ['jacob_cov', 'synflow'], channels, batchSize });
-    expect(() => resolveSetup(wasm, forward(800, 16, 32))).toThrow(/^a search at 800x800 with an indicator batch of 32 needs at least \d+\.\d GiB for a forward pass .*; use --size 224, --batch-size \d+ or less/);
+    expect(() => resolveSetup(wasm, forward(800, 16, 32))).toThrow(
+      /^a search at 800x800 with an indicator batch of 32 needs at least \d+\.\d GiB for a forward pass .*; use --size 224, --batch-size \d+ or less/,
+    );
     expect(() => resolveSetup(wasm, forward(224, 16, 32))).not.toThrow();
     expect(() => resolveSetup(wasm, forward(800, 4, 4))).not.toThrow();
     // Other backends are not limited by the wasm heap.

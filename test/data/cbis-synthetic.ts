@@ -21,12 +21,30 @@ const P = (n: number) => `P_${String(n).padStart(5, '0')}`;
 export function writeSyntheticCsvs(dir: string): void {
   const rows: CsvRow[] = [];
   let uid = 1000;
-  const add = (type: 'mass' | 'calc', split: 'train' | 'test', patient: string, breast: string, view: string, abnormalities: number) => {
+  const add = (
+    type: 'mass' | 'calc',
+    split: 'train' | 'test',
+    patient: string,
+    breast: string,
+    view: string,
+    abnormalities: number,
+  ) => {
     const folder = `${type === 'mass' ? 'Mass' : 'Calc'}-${split === 'train' ? 'Training' : 'Test'}_${patient}_${breast}_${view}`;
     const imagePath = `${folder}/1.3.6.1.4.1.9590.100.1.2.${uid++}/1.3.6.1.4.1.9590.100.1.2.${uid++}/000000.dcm`;
     for (let k = 1; k <= abnormalities; k++) {
       const roi = `${folder}_${k}/1.3.6.1.4.1.9590.100.1.2.${uid++}/1.3.6.1.4.1.9590.100.1.2.${uid++}`;
-      rows.push({ type, split, patient, breast, view, abnormalityId: k, pathology: k % 2 ? 'MALIGNANT' : 'BENIGN', imagePath, cropPath: `${roi}/000000.dcm`, maskPath: `${roi}/000001.dcm` });
+      rows.push({
+        type,
+        split,
+        patient,
+        breast,
+        view,
+        abnormalityId: k,
+        pathology: k % 2 ? 'MALIGNANT' : 'BENIGN',
+        imagePath,
+        cropPath: `${roi}/000000.dcm`,
+        maskPath: `${roi}/000001.dcm`,
+      });
     }
   };
   const view = (i: number) => (i % 2 ? 'MLO' : 'CC');

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CbisDdsmDataset, lesionSizeOf, valPatients, type CbisSplitData } from '../../plugins/dataset-cbis-ddsm/cbis.js';
+import {
+  CbisDdsmDataset,
+  lesionSizeOf,
+  valPatients,
+  type CbisSplitData,
+} from '../../plugins/dataset-cbis-ddsm/cbis.js';
 import cbisPlugin from '../../plugins/dataset-cbis-ddsm/index.js';
 import { decodeDicom } from '../../plugins/dataset-cbis-ddsm/dicom.js';
 import { parseCsv } from '../../plugins/dataset-cbis-ddsm/csv.js';
@@ -26,8 +31,23 @@ const SMALL = 1;
 
 const IMAGES: FixtureImage[] = [
   // Train: 6 patients, mass and calc, both layouts, several abnormalities on one image.
-  { type: 'mass', split: 'train', patient: 'P_00001', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }] },
-  { type: 'mass', split: 'train', patient: 'P_00001', breast: 'LEFT', view: 'MLO', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: MEDIUM }], maskFirst: true },
+  {
+    type: 'mass',
+    split: 'train',
+    patient: 'P_00001',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }],
+  },
+  {
+    type: 'mass',
+    split: 'train',
+    patient: 'P_00001',
+    breast: 'LEFT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: MEDIUM }],
+    maskFirst: true,
+  },
   {
     type: 'mass',
     split: 'train',
@@ -40,14 +60,66 @@ const IMAGES: FixtureImage[] = [
       { pathology: 'MALIGNANT', lesionPixels: SMALL },
     ],
   },
-  { type: 'mass', split: 'train', patient: 'P_00003', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'BENIGN_WITHOUT_CALLBACK', lesionPixels: SMALL }], csvLayout: true },
-  { type: 'calc', split: 'train', patient: 'P_00004', breast: 'RIGHT', view: 'MLO', abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }], photometric: 'MONOCHROME1' },
-  { type: 'calc', split: 'train', patient: 'P_00005', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: MEDIUM }] },
-  { type: 'calc', split: 'train', patient: 'P_00006', breast: 'RIGHT', view: 'CC', abnormalities: [{ pathology: 'BENIGN', lesionPixels: LARGE }] },
+  {
+    type: 'mass',
+    split: 'train',
+    patient: 'P_00003',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'BENIGN_WITHOUT_CALLBACK', lesionPixels: SMALL }],
+    csvLayout: true,
+  },
+  {
+    type: 'calc',
+    split: 'train',
+    patient: 'P_00004',
+    breast: 'RIGHT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }],
+    photometric: 'MONOCHROME1',
+  },
+  {
+    type: 'calc',
+    split: 'train',
+    patient: 'P_00005',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: MEDIUM }],
+  },
+  {
+    type: 'calc',
+    split: 'train',
+    patient: 'P_00006',
+    breast: 'RIGHT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: LARGE }],
+  },
   // Test: one per bin.
-  { type: 'mass', split: 'test', patient: 'P_00100', breast: 'LEFT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }] },
-  { type: 'calc', split: 'test', patient: 'P_00101', breast: 'LEFT', view: 'MLO', abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }] },
-  { type: 'calc', split: 'test', patient: 'P_00102', breast: 'RIGHT', view: 'CC', abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: SMALL }], maskFirst: true },
+  {
+    type: 'mass',
+    split: 'test',
+    patient: 'P_00100',
+    breast: 'LEFT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: LARGE }],
+  },
+  {
+    type: 'calc',
+    split: 'test',
+    patient: 'P_00101',
+    breast: 'LEFT',
+    view: 'MLO',
+    abnormalities: [{ pathology: 'BENIGN', lesionPixels: MEDIUM }],
+  },
+  {
+    type: 'calc',
+    split: 'test',
+    patient: 'P_00102',
+    breast: 'RIGHT',
+    view: 'CC',
+    abnormalities: [{ pathology: 'MALIGNANT', lesionPixels: SMALL }],
+    maskFirst: true,
+  },
 ];
 
 function fixture(name: string): { root: string; dataDir: string } {
@@ -59,7 +131,12 @@ function fixture(name: string): { root: string; dataDir: string } {
 }
 
 function byId(d: CbisSplitData): Record<string, { label: number; p: number; size: string; type: string }> {
-  return Object.fromEntries(d.ids.map((id, i) => [id, { label: d.labels[i]!, p: d.lesionProportion[i]!, size: d.lesionSize[i]!, type: d.types[i]! }]));
+  return Object.fromEntries(
+    d.ids.map((id, i) => [
+      id,
+      { label: d.labels[i]!, p: d.lesionProportion[i]!, size: d.lesionSize[i]!, type: d.types[i]! },
+    ]),
+  );
 }
 
 describe('DICOM decoding', () => {
@@ -79,14 +156,21 @@ describe('DICOM decoding', () => {
 
   it('a JPEG-compressed transfer syntax -> one line naming the file', () => {
     const f = path.join(tmp, 'jpeg.dcm');
-    fs.writeFileSync(f, dicomBytes({ rows: 1, cols: 2, bits: 8, pixels: [1, 2], transferSyntax: '1.2.840.10008.1.2.4.70' }));
-    expect(() => decodeDicom(f)).toThrow(`${f}: compressed or unsupported DICOM transfer syntax 1.2.840.10008.1.2.4.70 (JPEG Lossless SV1)`);
+    fs.writeFileSync(
+      f,
+      dicomBytes({ rows: 1, cols: 2, bits: 8, pixels: [1, 2], transferSyntax: '1.2.840.10008.1.2.4.70' }),
+    );
+    expect(() => decodeDicom(f)).toThrow(
+      `${f}: compressed or unsupported DICOM transfer syntax 1.2.840.10008.1.2.4.70 (JPEG Lossless SV1)`,
+    );
   });
 
   it('not a DICOM / truncated pixel data -> DATA_CORRUPT naming the file', () => {
     const f = path.join(tmp, 'junk.dcm');
     fs.writeFileSync(f, 'not dicom at all');
-    expect(() => decodeDicom(f)).toThrow(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable DICOM file`));
+    expect(() => decodeDicom(f)).toThrow(
+      new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable DICOM file`),
+    );
     const full = dicomBytes({ rows: 10, cols: 10, bits: 16, pixels: new Array(100).fill(5) });
     const g = path.join(tmp, 'short.dcm');
     fs.writeFileSync(g, full.subarray(0, full.length - 50));
@@ -127,7 +211,10 @@ describe('CBIS-DDSM CSVs', () => {
     expect(p2.abnormalities.map((a) => a.pathology)).toEqual(['BENIGN', 'MALIGNANT']);
     expect(p2.label).toBe(1);
     expect(train.find((c) => c.patientId === 'P_00003')!.label).toBe(0); // BENIGN_WITHOUT_CALLBACK
-    expect(readCases(detectLayout(root), ['calc'], 'test').map((c) => c.key)).toEqual(['Calc-Test_P_00101_LEFT_MLO', 'Calc-Test_P_00102_RIGHT_CC']);
+    expect(readCases(detectLayout(root), ['calc'], 'test').map((c) => c.key)).toEqual([
+      'Calc-Test_P_00101_LEFT_MLO',
+      'Calc-Test_P_00102_RIGHT_CC',
+    ]);
   });
 
   it('lesion-size bins of the paper (Table VI)', () => {
@@ -195,14 +282,17 @@ describe('CBIS-DDSM end to end (generated DICOMs + CSVs)', () => {
     const j = d.ids.indexOf('Calc-Training_P_00005_LEFT_CC');
     expect([...d.images.subarray(j * 64, j * 64 + 8)]).toEqual([0, 0, 0, 0, 255, 255, 255, 255]);
     // Bad options given directly to load() are one INVALID_ARGUMENT line.
-    await expect(ds.load('train', { dataDir }, { root, size: 3 })).rejects.toThrow(/^cbis-ddsm: invalid options \(size: /);
+    await expect(ds.load('train', { dataDir }, { root, size: 3 })).rejects.toThrow(
+      /^cbis-ddsm: invalid options \(size: /,
+    );
   });
 
   it('a second load reads the cache, not the DICOMs', async () => {
     const { root, dataDir } = fixture('cache');
     const first = await ds.load('test', { dataDir }, { root, size: 12 });
     // Remove every DICOM: only the cache can serve the images and proportions now.
-    for (const f of fs.readdirSync(root, { recursive: true }) as string[]) if (f.endsWith('.dcm')) fs.rmSync(path.join(root, f));
+    for (const f of fs.readdirSync(root, { recursive: true }) as string[])
+      if (f.endsWith('.dcm')) fs.rmSync(path.join(root, f));
     const second = await ds.load('test', { dataDir }, { root, size: 12 });
     expect(second.ids).toEqual(first.ids);
     expect([...second.images]).toEqual([...first.images]);
@@ -213,7 +303,9 @@ describe('CBIS-DDSM end to end (generated DICOMs + CSVs)', () => {
       'Mass-Test_P_00100_LEFT_CC.u8',
     ]);
     // Another size is not cached and the DICOMs are gone: a clear DATA_NOT_FOUND.
-    await expect(ds.load('test', { dataDir }, { root, size: 10 })).rejects.toThrow(/^cbis-ddsm: .*calc_case_description_test_set\.csv row 2: no DICOM for Calc-Test_P_00101_LEFT_MLO\/.* under /);
+    await expect(ds.load('test', { dataDir }, { root, size: 10 })).rejects.toThrow(
+      /^cbis-ddsm: .*calc_case_description_test_set\.csv row 2: no DICOM for Calc-Test_P_00101_LEFT_MLO\/.* under /,
+    );
   });
 
   it('missing CSVs -> DATA_NOT_FOUND telling where to get the data', async () => {

@@ -24,10 +24,29 @@ describe('mstf datasets (built CLI)', () => {
     const dataDir = path.join(dir, 'empty');
     const r = await runCli(['datasets', 'list', '--json', '--data-dir', dataDir], { cwd: dir });
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as { id: string; task: string; splits: Record<string, number>; present: { size: number; embedded: boolean }[] }[];
+    const rows = JSON.parse(r.stdout) as {
+      id: string;
+      task: string;
+      splits: Record<string, number>;
+      present: { size: number; embedded: boolean }[];
+    }[];
     const ids = rows.map((x) => x.id).sort();
     expect(ids).toEqual(
-      ['bloodmnist', 'breastmnist', 'cbis-ddsm', 'chestmnist', 'dermamnist', 'octmnist', 'organamnist', 'organcmnist', 'organsmnist', 'pathmnist', 'pneumoniamnist', 'retinamnist', 'tissuemnist'].sort(),
+      [
+        'bloodmnist',
+        'breastmnist',
+        'cbis-ddsm',
+        'chestmnist',
+        'dermamnist',
+        'octmnist',
+        'organamnist',
+        'organcmnist',
+        'organsmnist',
+        'pathmnist',
+        'pneumoniamnist',
+        'retinamnist',
+        'tissuemnist',
+      ].sort(),
     );
     const breast = rows.find((x) => x.id === 'breastmnist')!;
     expect(breast.splits).toEqual({ train: 546, val: 78, test: 156 });
@@ -36,7 +55,9 @@ describe('mstf datasets (built CLI)', () => {
   });
 
   it('info --json: labels, URLs, MD5s', async () => {
-    const r = await runCli(['datasets', 'info', 'chestmnist', '--json', '--data-dir', path.join(dir, 'empty')], { cwd: dir });
+    const r = await runCli(['datasets', 'info', 'chestmnist', '--json', '--data-dir', path.join(dir, 'empty')], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d.task).toBe('multi-label');
@@ -57,15 +78,29 @@ describe('mstf datasets (built CLI)', () => {
       env: { MSTF_MEDMNIST_BASE_URL: `${server.base}/files` },
     });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const done = lines[lines.length - 1];
-    expect(done).toMatchObject({ event: 'done', id: 'breastmnist', size: 28, md5: '750601b1f35ba3300ea97c75c52ff8f6', bytes: 559580, alreadyPresent: false });
+    expect(done).toMatchObject({
+      event: 'done',
+      id: 'breastmnist',
+      size: 28,
+      md5: '750601b1f35ba3300ea97c75c52ff8f6',
+      bytes: 559580,
+      alreadyPresent: false,
+    });
     expect(lines.slice(0, -1).every((l) => l.event === 'progress')).toBe(true);
     expect(fs.readdirSync(path.join(dataDir, 'medmnist'))).toEqual(['breastmnist.npz']);
   });
 
   const failing: [string, string, RegExp][] = [
-    ['truncated', '/truncated', /^mstf: DOWNLOAD_FAILED: breastmnist \(28x28\): download failed: truncated \(got \d+ of 559580 bytes/],
+    [
+      'truncated',
+      '/truncated',
+      /^mstf: DOWNLOAD_FAILED: breastmnist \(28x28\): download failed: truncated \(got \d+ of 559580 bytes/,
+    ],
     ['404', '/status/404', /^mstf: DOWNLOAD_FAILED: breastmnist \(28x28\): download failed: HTTP 404 Not Found/],
   ];
   for (const [name, route, re] of failing) {
@@ -86,6 +121,8 @@ describe('mstf datasets (built CLI)', () => {
   it('fetch of CBIS-DDSM explains the manual download', async () => {
     const r = await runCli(['datasets', 'fetch', 'cbis-ddsm', '--data-dir', path.join(dir, 'cbis')], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^mstf: [A-Z_]+: cbis-ddsm cannot be downloaded by mstf: download it from TCIA/)]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(/^mstf: [A-Z_]+: cbis-ddsm cannot be downloaded by mstf: download it from TCIA/),
+    ]);
   });
 });

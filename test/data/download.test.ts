@@ -45,7 +45,13 @@ describe('downloadFile', () => {
     const dir = freshDir('good');
     const dest = path.join(dir, 'breastmnist.npz');
     const progress: DownloadProgress[] = [];
-    const r = await downloadFile({ url: `${server.base}/files/breastmnist.npz`, dest, md5: BREAST_MD5, onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    const r = await downloadFile({
+      url: `${server.base}/files/breastmnist.npz`,
+      dest,
+      md5: BREAST_MD5,
+      onProgress: (p) => progress.push(p),
+      progressIntervalMs: 0,
+    });
     expect(r).toMatchObject({ path: dest, bytes: BREAST_BYTES, md5: BREAST_MD5 });
     expect(await md5File(dest)).toBe(BREAST_MD5);
     expect(fs.readdirSync(dir)).toEqual(['breastmnist.npz']);
@@ -62,10 +68,30 @@ describe('downloadFile', () => {
   });
 
   const failures: [string, () => string, string, RegExp][] = [
-    ['checksum mismatch', () => `${server.base}/wrongbytes/breastmnist.npz`, 'CHECKSUM_MISMATCH', /checksum mismatch \(md5 [0-9a-f]{32}, expected 750601b1f35ba3300ea97c75c52ff8f6\)/],
-    ['truncated response', () => `${server.base}/truncated/breastmnist.npz`, 'DOWNLOAD_FAILED', /truncated \(got \d+ of 559580 bytes/],
-    ['HTTP 404', () => `${server.base}/status/404/breastmnist.npz`, 'DOWNLOAD_FAILED', /HTTP 404 Not Found from http:\/\/127\.0\.0\.1/],
-    ['HTTP 500', () => `${server.base}/status/500/breastmnist.npz`, 'DOWNLOAD_FAILED', /HTTP 500 Internal Server Error/],
+    [
+      'checksum mismatch',
+      () => `${server.base}/wrongbytes/breastmnist.npz`,
+      'CHECKSUM_MISMATCH',
+      /checksum mismatch \(md5 [0-9a-f]{32}, expected 750601b1f35ba3300ea97c75c52ff8f6\)/,
+    ],
+    [
+      'truncated response',
+      () => `${server.base}/truncated/breastmnist.npz`,
+      'DOWNLOAD_FAILED',
+      /truncated \(got \d+ of 559580 bytes/,
+    ],
+    [
+      'HTTP 404',
+      () => `${server.base}/status/404/breastmnist.npz`,
+      'DOWNLOAD_FAILED',
+      /HTTP 404 Not Found from http:\/\/127\.0\.0\.1/,
+    ],
+    [
+      'HTTP 500',
+      () => `${server.base}/status/500/breastmnist.npz`,
+      'DOWNLOAD_FAILED',
+      /HTTP 500 Internal Server Error/,
+    ],
   ];
   for (const [name, url, code, re] of failures) {
     it(`${name}: one clear line, no partial file, an existing file untouched`, async () => {
@@ -87,7 +113,13 @@ describe('downloadFile', () => {
   it('connection refused: one clear line, no partial file', async () => {
     const dir = freshDir('refused');
     const port = await closedPort();
-    const err = await failure(downloadFile({ url: `http://127.0.0.1:${port}/files/breastmnist.npz`, dest: path.join(dir, 'b.npz'), md5: BREAST_MD5 }));
+    const err = await failure(
+      downloadFile({
+        url: `http://127.0.0.1:${port}/files/breastmnist.npz`,
+        dest: path.join(dir, 'b.npz'),
+        md5: BREAST_MD5,
+      }),
+    );
     expect(err.code).toBe('DOWNLOAD_FAILED');
     expect(err.message).toBe(`b.npz: download failed: connection refused by 127.0.0.1:${port}`);
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -95,15 +127,17 @@ describe('downloadFile', () => {
 
   it('unknown host: one clear line', async () => {
     const dir = freshDir('nxdomain');
-    const err = await failure(downloadFile({ url: 'http://mstf-no-such-host.invalid/x.npz', dest: path.join(dir, 'x.npz') }));
+    const err = await failure(
+      downloadFile({ url: 'http://mstf-no-such-host.invalid/x.npz', dest: path.join(dir, 'x.npz') }),
+    );
     expect(err.message).toMatch(/^x\.npz: download failed: cannot (resolve host mstf-no-such-host\.invalid|reach)/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('formats a progress line', () => {
-    expect(formatProgress('pathmnist 28x28', { received: 50e6, total: 200e6, bytesPerSec: 12.34e6, done: false }, 10)).toBe(
-      'pathmnist 28x28   25% [###.......]  50.0/200.0 MB  12.3 MB/s',
-    );
+    expect(
+      formatProgress('pathmnist 28x28', { received: 50e6, total: 200e6, bytesPerSec: 12.34e6, done: false }, 10),
+    ).toBe('pathmnist 28x28   25% [###.......]  50.0/200.0 MB  12.3 MB/s');
     expect(formatProgress('x', { received: 1.5e6, bytesPerSec: 1e6, done: false })).toBe('x  1.5 MB  1.0 MB/s');
   });
 });
@@ -117,7 +151,12 @@ describe('fetchDataset (MedMNIST, base URL from MSTF_MEDMNIST_BASE_URL)', () => 
     try {
       expect(breast.remote(28).url).toBe(`${server.base}/files/breastmnist.npz`);
       const r = await fetchDataset(breast, { dataDir }, { size: 28 });
-      expect(r).toMatchObject({ alreadyPresent: false, md5: BREAST_MD5, bytes: BREAST_BYTES, path: path.join(dataDir, 'medmnist', 'breastmnist.npz') });
+      expect(r).toMatchObject({
+        alreadyPresent: false,
+        md5: BREAST_MD5,
+        bytes: BREAST_BYTES,
+        path: path.join(dataDir, 'medmnist', 'breastmnist.npz'),
+      });
       const hitsBefore = server.hits.length;
       const again = await fetchDataset(breast, { dataDir }, { size: 28 });
       expect(again.alreadyPresent).toBe(true);
@@ -149,6 +188,8 @@ describe('fetchDataset (MedMNIST, base URL from MSTF_MEDMNIST_BASE_URL)', () => 
 
   it('the official URL is used without the override; sizes outside 28/64/128/224 are refused', async () => {
     expect(breast.remote(224).url).toBe('https://zenodo.org/records/10519652/files/breastmnist_224.npz?download=1');
-    await expect(fetchDataset(breast, { dataDir: tmp }, { size: 32 })).rejects.toThrow('breastmnist has no 32x32 version (sizes: 28, 64, 128, 224)');
+    await expect(fetchDataset(breast, { dataDir: tmp }, { size: 32 })).rejects.toThrow(
+      'breastmnist has no 32x32 version (sizes: 28, 64, 128, 224)',
+    );
   });
 });

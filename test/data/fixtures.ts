@@ -9,7 +9,10 @@ import zlib from 'node:zlib';
 import jpeg from 'jpeg-js';
 
 /** `zip64`: write the central directory the zip64 way (saturated 32-bit fields, 0x0001 extra, zip64 EOCD + locator). */
-export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 8 }[], opts: { zip64?: boolean } = {}): Buffer {
+export function writeZip(
+  members: { name: string; data: Uint8Array; method: 0 | 8 }[],
+  opts: { zip64?: boolean } = {},
+): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -81,17 +84,26 @@ export function writeZip(members: { name: string; data: Uint8Array; method: 0 | 
 }
 
 /** A .npy v1.0/v2.0 file with a hand-written header. */
-export function npyBytes(descr: string, shape: number[], data: ArrayBufferView, opts: { version?: 1 | 2; fortran?: boolean } = {}): Buffer {
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  data: ArrayBufferView,
+  opts: { version?: 1 | 2; fortran?: boolean } = {},
+): Buffer {
   const version = opts.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': ${opts.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   const pre = version === 1 ? 10 : 12;
-  header += ' '.repeat((64 - ((pre + header.length + 1) % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - ((pre + header.length + 1) % 64)) % 64)}\n`;
   const head = Buffer.alloc(pre);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(head);
   if (version === 1) head.writeUInt16LE(header.length, 8);
   else head.writeUInt32LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  return Buffer.concat([
+    head,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  ]);
 }
 
 // ---------------------------------------------------------------- DICOM
@@ -266,13 +278,25 @@ export function writeCbisCsvs(dir: string, rows: CsvRow[]): void {
       const lines = rows
         .filter((r) => r.type === type && r.split === split)
         .map((r) => {
-          const common = [r.patient, '2', r.breast, r.view, String(r.abnormalityId), type === 'mass' ? 'mass' : 'calcification'];
+          const common = [
+            r.patient,
+            '2',
+            r.breast,
+            r.view,
+            String(r.abnormalityId),
+            type === 'mass' ? 'mass' : 'calcification',
+          ];
           const specific = type === 'mass' ? ['OVAL', 'CIRCUMSCRIBED'] : ['PLEOMORPHIC', 'CLUSTERED'];
           // The real CSVs end some path fields with a newline inside the quotes: keep that quirk.
-          return [...common, ...specific, '4', r.pathology, '3', r.imagePath, r.cropPath, `${r.maskPath}\n`].map(csvField).join(',');
+          return [...common, ...specific, '4', r.pathology, '3', r.imagePath, r.cropPath, `${r.maskPath}\n`]
+            .map(csvField)
+            .join(',');
         });
       const header = type === 'mass' ? massHeader : calcHeader;
-      fs.writeFileSync(path.join(dir, `${type}_case_description_${split}_set.csv`), [header, ...lines].join('\r\n') + '\r\n');
+      fs.writeFileSync(
+        path.join(dir, `${type}_case_description_${split}_set.csv`),
+        `${[header, ...lines].join('\r\n')}\r\n`,
+      );
     }
   }
 }
@@ -312,7 +336,8 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
   const uid = (k: string) => `1.3.6.1.4.1.9590.100.1.2.${k}`;
   let counter = 100;
   const implicit = layout === 'nbia';
-  const dicomBase = layout === 'nbia' ? path.join(root, 'manifest-1654812109500', 'CBIS-DDSM') : path.join(root, 'CBIS-DDSM');
+  const dicomBase =
+    layout === 'nbia' ? path.join(root, 'manifest-1654812109500', 'CBIS-DDSM') : path.join(root, 'CBIS-DDSM');
   const date = layout === 'nbia' ? (n: number) => `08-07-2016-DDSM-NA-${n}` : (n: number) => `07-20-2016-DDSM-${n}`;
   const infoRow = (folder: string, description: string, series: string, study: string, r: number, c: number) => {
     const file = `1-${counter++}.jpg`;
@@ -329,7 +354,12 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
       StudyInstanceUID: study,
       Modality: 'MG',
     };
-    if (!opts.kaggleUnlisted?.includes(folder.replace(/_\d+$/, ''))) info.push(DICOM_INFO_HEADER.split(',').map((h) => csvField(cells[h] ?? '')).join(','));
+    if (!opts.kaggleUnlisted?.includes(folder.replace(/_\d+$/, '')))
+      info.push(
+        DICOM_INFO_HEADER.split(',')
+          .map((h) => csvField(cells[h] ?? ''))
+          .join(','),
+      );
     meta.push([series, study, folder, description].join(','));
     return path.join(root, 'jpeg', series, file);
   };
@@ -345,9 +375,19 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
     const pixels = halfImage(1000, 3000);
     if (layout === 'kaggle') {
       const gray = pixels.map((v) => (v === 1000 ? 0 : 255));
-      write(infoRow(folder, 'full mammogram images', series, study, FULL_ROWS, FULL_COLS), jpegBytes(FULL_ROWS, FULL_COLS, im.photometric === 'MONOCHROME1' ? gray.map((g) => 255 - g) : gray));
+      write(
+        infoRow(folder, 'full mammogram images', series, study, FULL_ROWS, FULL_COLS),
+        jpegBytes(FULL_ROWS, FULL_COLS, im.photometric === 'MONOCHROME1' ? gray.map((g) => 255 - g) : gray),
+      );
     } else {
-      const full = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 16, pixels, photometric: im.photometric, implicit });
+      const full = dicomBytes({
+        rows: FULL_ROWS,
+        cols: FULL_COLS,
+        bits: 16,
+        pixels,
+        photometric: im.photometric,
+        implicit,
+      });
       const fullFile = im.csvLayout
         ? path.join(root, csvImagePath)
         : path.join(dicomBase, folder, date(counter), `1.000000-full mammogram images-${counter}`, '1-1.dcm');
@@ -364,8 +404,14 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
       const mask = dicomBytes({ rows: FULL_ROWS, cols: FULL_COLS, bits: 8, pixels: maskPixels, implicit });
       const crop = dicomBytes({ rows: 6, cols: 5, bits: 16, pixels: new Array(30).fill(2000), implicit });
       if (layout === 'kaggle') {
-        write(infoRow(roiFolder, 'ROI mask images', roiSeries, roiStudy, FULL_ROWS, FULL_COLS), jpegBytes(FULL_ROWS, FULL_COLS, maskPixels));
-        write(infoRow(roiFolder, 'cropped images', cropSeries, roiStudy, 6, 5), jpegBytes(6, 5, new Array(30).fill(128)));
+        write(
+          infoRow(roiFolder, 'ROI mask images', roiSeries, roiStudy, FULL_ROWS, FULL_COLS),
+          jpegBytes(FULL_ROWS, FULL_COLS, maskPixels),
+        );
+        write(
+          infoRow(roiFolder, 'cropped images', cropSeries, roiStudy, 6, 5),
+          jpegBytes(6, 5, new Array(30).fill(128)),
+        );
       } else if (im.csvLayout) {
         write(path.join(root, csvMask), mask);
         write(path.join(root, csvCrop), crop);
@@ -375,7 +421,12 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
         write(path.join(study, `1.000000-ROI mask images-${counter}`, '1-1.dcm'), mask);
         write(path.join(study, `1.000000-cropped images-${counter + 1}`, '1-1.dcm'), crop);
       } else {
-        const dir = path.join(dicomBase, roiFolder, `07-21-2016-DDSM-${counter}`, `1.000000-ROI mask images-${counter}`);
+        const dir = path.join(
+          dicomBase,
+          roiFolder,
+          `07-21-2016-DDSM-${counter}`,
+          `1.000000-ROI mask images-${counter}`,
+        );
         write(path.join(dir, im.maskFirst ? '1-1.dcm' : '1-2.dcm'), mask);
         write(path.join(dir, im.maskFirst ? '1-2.dcm' : '1-1.dcm'), crop);
       }
@@ -396,7 +447,10 @@ export function writeCbisFixture(root: string, images: FixtureImage[], opts: Fix
   if (layout === 'kaggle') {
     const csvDir = path.join(root, 'csv');
     writeCbisCsvs(csvDir, rows);
-    fs.writeFileSync(path.join(csvDir, 'dicom_info.csv'), [DICOM_INFO_HEADER, ...info].join('\n') + '\n');
-    fs.writeFileSync(path.join(csvDir, 'meta.csv'), ['SeriesInstanceUID,StudyInstanceUID,PatientID,SeriesDescription', ...meta].join('\n') + '\n');
+    fs.writeFileSync(path.join(csvDir, 'dicom_info.csv'), `${[DICOM_INFO_HEADER, ...info].join('\n')}\n`);
+    fs.writeFileSync(
+      path.join(csvDir, 'meta.csv'),
+      `${['SeriesInstanceUID,StudyInstanceUID,PatientID,SeriesDescription', ...meta].join('\n')}\n`,
+    );
   } else writeCbisCsvs(root, rows);
 }

@@ -69,7 +69,9 @@ describe('MedMNIST subsets (facts from the official medmnist/info.py and the pap
     expect(fileNameFor('pathmnist', 28)).toBe('pathmnist.npz');
     expect(fileNameFor('pathmnist', 128)).toBe('pathmnist_128.npz');
     expect(officialUrl('breastmnist', 28)).toBe('https://zenodo.org/records/10519652/files/breastmnist.npz?download=1');
-    expect(officialUrl('breastmnist', 64)).toBe('https://zenodo.org/records/10519652/files/breastmnist_64.npz?download=1');
+    expect(officialUrl('breastmnist', 64)).toBe(
+      'https://zenodo.org/records/10519652/files/breastmnist_64.npz?download=1',
+    );
   });
 
   it('paper split sizes (Table I) are kept beside the file split sizes', () => {
@@ -109,7 +111,11 @@ describe('MedMNIST dataset loading', () => {
     const own = path.join(tmp, 'own');
     fs.mkdirSync(path.join(own, 'medmnist'), { recursive: true });
     fs.copyFileSync(path.join(SHARED_MEDMNIST, 'breastmnist.npz'), path.join(own, 'medmnist', 'breastmnist.npz'));
-    expect(breast.locate({ dataDir: own }, 28)).toEqual({ size: 28, path: path.join(own, 'medmnist', 'breastmnist.npz'), embedded: false });
+    expect(breast.locate({ dataDir: own }, 28)).toEqual({
+      size: 28,
+      path: path.join(own, 'medmnist', 'breastmnist.npz'),
+      embedded: false,
+    });
   });
 
   it('missing files -> DATA_NOT_FOUND telling the fetch command', async () => {
@@ -120,7 +126,9 @@ describe('MedMNIST dataset loading', () => {
     await expect(subset('breastmnist').load('train', { dataDir: dir }, { size: 64 })).rejects.toThrow(
       /breastmnist \(64x64\) is not in .*: run `mstf datasets fetch breastmnist --size 64`/,
     );
-    await expect(subset('breastmnist').load('train', { dataDir: dir }, { size: 32 })).rejects.toThrow(/no 32x32 version/);
+    await expect(subset('breastmnist').load('train', { dataDir: dir }, { size: 32 })).rejects.toThrow(
+      /no 32x32 version/,
+    );
   });
 
   it('a file with the wrong channels for the subset -> DATA_CORRUPT', async () => {
@@ -128,7 +136,9 @@ describe('MedMNIST dataset loading', () => {
     const dir = path.join(tmp, 'wrong');
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(SHARED_MEDMNIST, 'retinamnist.npz'), path.join(dir, 'pneumoniamnist.npz'));
-    const err = await subset('pneumoniamnist').load('train', { dataDir: dir }).catch((e: unknown) => e);
+    const err = await subset('pneumoniamnist')
+      .load('train', { dataDir: dir })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MstfError);
     expect((err as MstfError).code).toBe('DATA_CORRUPT');
     expect((err as MstfError).message).toMatch(/images have shape \(1080, 28, 28, 3\), expected \(N, 28, 28\)/);
@@ -153,6 +163,8 @@ describe('MedMNIST dataset loading', () => {
     expect(dataset.id).toBe('pneumoniamnist');
     expect(data.shape).toEqual([624, 28, 28, 1]);
     expect(kernel.optionsOf('dataset', 'pneumoniamnist')).toEqual({ size: 28 });
-    await expect(loadSplit(kernel, 'pneumoniamnist', 'test', { size: 64 })).rejects.toThrow(/pneumoniamnist \(64x64\) is not in/);
+    await expect(loadSplit(kernel, 'pneumoniamnist', 'test', { size: 64 })).rejects.toThrow(
+      /pneumoniamnist \(64x64\) is not in/,
+    );
   });
 });

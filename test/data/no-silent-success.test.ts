@@ -38,11 +38,18 @@ const OFFICIAL_MD5_28 = '750601b1f35ba3300ea97c75c52ff8f6'; // breastmnist.npz, 
 
 beforeAll(async () => {
   dir = tempDir('mstf-bad-data-');
-  for (const [name, train] of [['empty', 0], ['edited', 20]] as const) {
+  for (const [name, train] of [
+    ['empty', 0],
+    ['edited', 20],
+  ] as const) {
     fs.mkdirSync(path.join(dir, name, 'medmnist'), { recursive: true });
     fs.writeFileSync(path.join(dir, name, 'medmnist', 'breastmnist.npz'), breastNpz(train));
   }
-  kernel = await bootKernel({ settings: resolveSettings({ cwd: dir, dataDir: path.join(dir, 'edited') }), builtins: builtinPlugins, config: {} });
+  kernel = await bootKernel({
+    settings: resolveSettings({ cwd: dir, dataDir: path.join(dir, 'edited') }),
+    builtins: builtinPlugins,
+    config: {},
+  });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -85,27 +92,93 @@ describe('a split without images', () => {
 
 describe('the CLI: non-zero exit and one clear line', () => {
   it('a search on an .npz whose train split is empty', async () => {
-    const r = await runCli(['search', '--population', '2', '--offspring', '2', '--generations', '2', '--channels', '4', '--batch-size', '4', '--data-dir', path.join(dir, 'empty'), '--store', path.join(dir, 'empty.db')], { cwd: dir });
+    const r = await runCli(
+      [
+        'search',
+        '--population',
+        '2',
+        '--offspring',
+        '2',
+        '--generations',
+        '2',
+        '--channels',
+        '4',
+        '--batch-size',
+        '4',
+        '--data-dir',
+        path.join(dir, 'empty'),
+        '--store',
+        path.join(dir, 'empty.db'),
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(1);
-    expect(errorLines(r.stderr)).toEqual([`mstf: DATA_CORRUPT: breastmnist: the train split has no images (data directory ${path.join(dir, 'empty')})`]);
+    expect(errorLines(r.stderr)).toEqual([
+      `mstf: DATA_CORRUPT: breastmnist: the train split has no images (data directory ${path.join(dir, 'empty')})`,
+    ]);
     const store = RunStore.open(path.join(dir, 'empty.db'));
     expect(store.listSearches().map((s) => [s.status, s.evaluated])).toEqual([['failed', 0]]);
     store.close();
   });
 
   it('a search on a file whose MD5 is not the official one, under --strict-data', async () => {
-    const r = await runCli(['search', '--strict-data', '--population', '2', '--offspring', '2', '--generations', '2', '--channels', '4', '--batch-size', '4', '--data-dir', path.join(dir, 'edited'), '--store', path.join(dir, 'edited.db')], { cwd: dir });
+    const r = await runCli(
+      [
+        'search',
+        '--strict-data',
+        '--population',
+        '2',
+        '--offspring',
+        '2',
+        '--generations',
+        '2',
+        '--channels',
+        '4',
+        '--batch-size',
+        '4',
+        '--data-dir',
+        path.join(dir, 'edited'),
+        '--store',
+        path.join(dir, 'edited.db'),
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(1);
-    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/^mstf: CHECKSUM_MISMATCH: .*breastmnist\.npz: MD5 [0-9a-f]{32} differs from the official breastmnist \(28x28\) file's 750601b1f35ba3300ea97c75c52ff8f6; refused under --strict-data/)]);
+    expect(errorLines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^mstf: CHECKSUM_MISMATCH: .*breastmnist\.npz: MD5 [0-9a-f]{32} differs from the official breastmnist \(28x28\) file's 750601b1f35ba3300ea97c75c52ff8f6; refused under --strict-data/,
+      ),
+    ]);
   });
 
   it('a search whose candidates all fail ends failed, selects nothing and quotes the error', async () => {
     const plugin = path.join(repoRoot, 'test', 'fixtures', 'failing-plugin', 'index.js');
     const db = path.join(dir, 'failing.db');
-    const r = await runCli(['search', '--plugin', plugin, '--indicators', 'always_fails,synflow', '--population', '3', '--offspring', '2', '--generations', '2', '--channels', '4', '--store', db], { cwd: dir });
+    const r = await runCli(
+      [
+        'search',
+        '--plugin',
+        plugin,
+        '--indicators',
+        'always_fails,synflow',
+        '--population',
+        '3',
+        '--offspring',
+        '2',
+        '--generations',
+        '2',
+        '--channels',
+        '4',
+        '--store',
+        db,
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([
-      expect.stringMatching(/^mstf: SEARCH_FAILED: search \S+: none of its 5 candidates is feasible, nothing to select \(5 failed: "always_fails: Error: always_fails: this indicator fails on purpose"\)$/),
+      expect.stringMatching(
+        /^mstf: SEARCH_FAILED: search \S+: none of its 5 candidates is feasible, nothing to select \(5 failed: "always_fails: Error: always_fails: this indicator fails on purpose"\)$/,
+      ),
     ]);
     const store = RunStore.open(db);
     const [s] = store.listSearches();

@@ -15,7 +15,13 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** SOURCES.md: shapes and label counts of the official files. */
 const OFFICIAL = {
   breastmnist: { md5: '750601b1f35ba3300ea97c75c52ff8f6', ch: 0, train: [147, 399], val: [21, 57], test: [42, 114] },
-  pneumoniamnist: { md5: '28209eda62fecd6e6a2d98b1501bb15f', ch: 0, train: [1214, 3494], val: [135, 389], test: [234, 390] },
+  pneumoniamnist: {
+    md5: '28209eda62fecd6e6a2d98b1501bb15f',
+    ch: 0,
+    train: [1214, 3494],
+    val: [135, 389],
+    test: [234, 390],
+  },
   retinamnist: {
     md5: 'bd4c0672f1bba3e3a89f0e4e876791e4',
     ch: 3,
@@ -37,7 +43,14 @@ describe('npz reader on the official MedMNIST files', () => {
       const file = path.join(SHARED_MEDMNIST, `${flag}.npz`);
       expect(await md5File(file)).toBe(facts.md5);
       const arrays = readNpz(file);
-      expect(Object.keys(arrays).sort()).toEqual(['test_images', 'test_labels', 'train_images', 'train_labels', 'val_images', 'val_labels']);
+      expect(Object.keys(arrays).sort()).toEqual([
+        'test_images',
+        'test_labels',
+        'train_images',
+        'train_labels',
+        'val_images',
+        'val_labels',
+      ]);
       for (const split of ['train', 'val', 'test'] as const) {
         const expected = facts[split];
         const n = expected.reduce((a, b) => a + b, 0);
@@ -118,7 +131,9 @@ describe('npz/npy format handling', () => {
     expect(() => parseNpy(npyBytes('|u1', [2, 2], new Uint8Array(4), { fortran: true }), 'f.npy')).toThrow(
       /^f\.npy: array is stored in Fortran order/,
     );
-    expect(() => parseNpy(npyBytes('>i4', [1], new Int32Array(1)), 'b.npy')).toThrow(/b\.npy: dtype '>i4' is not supported/);
+    expect(() => parseNpy(npyBytes('>i4', [1], new Int32Array(1)), 'b.npy')).toThrow(
+      /b\.npy: dtype '>i4' is not supported/,
+    );
     expect(() => parseNpy(npyBytes('<c8', [1], new Float32Array(2)), 'c.npy')).toThrow(/dtype '<c8' is not supported/);
     expect(() => parseNpy(Buffer.from('hello world'), 'h.npy')).toThrow(/h\.npy: not a \.npy array/);
     // Header says 100 bytes, only 4 present.

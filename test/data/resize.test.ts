@@ -4,12 +4,7 @@ import { resizeArea, resizeBilinear, resizeImage } from '../../core/data/resize.
 describe('resize', () => {
   it('area: 4x4 -> 2x2 gives the 2x2 block means', () => {
     // prettier-ignore
-    const data = Uint8Array.from([
-      0, 2, 10, 20,
-      4, 6, 30, 40,
-      100, 100, 7, 7,
-      100, 100, 7, 9,
-    ]);
+    const data = Uint8Array.from([0, 2, 10, 20, 4, 6, 30, 40, 100, 100, 7, 7, 100, 100, 7, 9]);
     const out = resizeArea({ data, height: 4, width: 4, channels: 1 }, 2, 2);
     expect([...out.data]).toEqual([3, 25, 100, 8]); // (0+2+4+6)/4, (10+20+30+40)/4, 100, (7+7+7+9)/4 = 7.5 -> 8
   });
@@ -38,7 +33,12 @@ describe('resize', () => {
 
   it('a constant image stays constant at any size; same size is a copy', () => {
     const data = new Uint8Array(7 * 5).fill(123);
-    for (const [h, w] of [[3, 2], [14, 10], [224, 224], [5, 9]] as const) {
+    for (const [h, w] of [
+      [3, 2],
+      [14, 10],
+      [224, 224],
+      [5, 9],
+    ] as const) {
       expect(new Set(resizeImage({ data, height: 7, width: 5, channels: 1 }, h, w).data)).toEqual(new Set([123]));
     }
     const same = resizeImage({ data, height: 7, width: 5, channels: 1 }, 7, 5);

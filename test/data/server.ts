@@ -41,7 +41,9 @@ export async function startServer(): Promise<{ base: string; close: () => Promis
       res.writeHead(302, { location: `/files/${name}?download=1` });
       res.end();
     } else if (route === 'wrongbytes') {
-      const other = fs.readFileSync(path.join(SHARED_MEDMNIST, name === 'retinamnist.npz' ? 'breastmnist.npz' : 'retinamnist.npz'));
+      const other = fs.readFileSync(
+        path.join(SHARED_MEDMNIST, name === 'retinamnist.npz' ? 'breastmnist.npz' : 'retinamnist.npz'),
+      );
       res.writeHead(200, { 'content-length': other.length });
       res.end(other);
     } else if (route === 'truncated') {

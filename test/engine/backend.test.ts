@@ -11,7 +11,9 @@ describe('backend resolution', () => {
   it('auto skips tensorflow with the reason and picks wasm', () => {
     const d = resolveBackend(undefined, noCuda);
     expect(d.name).toBe('wasm');
-    expect(d.skipped).toEqual([{ name: 'tensorflow', why: expect.stringMatching(/@tensorflow\/tfjs-node(-gpu)? is not installed/) }]);
+    expect(d.skipped).toEqual([
+      { name: 'tensorflow', why: expect.stringMatching(/@tensorflow\/tfjs-node(-gpu)? is not installed/) },
+    ]);
     expect(d.reason).toMatch(/wasm with the mstf training kernels \(tfjs 4\.22\.0\), chosen automatically/);
   });
 
@@ -29,7 +31,9 @@ describe('backend resolution', () => {
       }
     })();
     expect(isMstfError(e) && e.code).toBe('BACKEND_UNAVAILABLE');
-    expect((e as Error).message).toMatch(/^backend "tensorflow" is not available: @tensorflow\/tfjs-node(-gpu)? is not installed/);
+    expect((e as Error).message).toMatch(
+      /^backend "tensorflow" is not available: @tensorflow\/tfjs-node(-gpu)? is not installed/,
+    );
     await expect(ensureBackend('tensorflow', noCuda)).rejects.toThrow(/backend "tensorflow" is not available/);
   });
 

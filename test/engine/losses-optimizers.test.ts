@@ -14,7 +14,10 @@ beforeAll(async () => {
 
 describe('losses', () => {
   it('softmax cross-entropy: mean of -log softmax at the label', () => {
-    const logits = tf.tensor2d([[1, 2, 3], [0, 0, 0]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
     const labels = tf.tensor1d([2, 0], 'int32');
     const e = Math.E;
     const expected = (-Math.log(e ** 3 / (e + e ** 2 + e ** 3)) + Math.log(3)) / 2;
@@ -24,8 +27,14 @@ describe('losses', () => {
   });
 
   it('sigmoid BCE: mean over batch and labels, stable for large logits', () => {
-    const logits = tf.tensor2d([[0, 2], [100, -100]]);
-    const targets = tf.tensor2d([[1, 0], [1, 0]]);
+    const logits = tf.tensor2d([
+      [0, 2],
+      [100, -100],
+    ]);
+    const targets = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+    ]);
     const expected = (Math.log(2) + Math.log(1 + Math.exp(2)) + 0 + 0) / 4;
     expect(sigmoidBCE(logits, targets).dataSync()[0]).toBeCloseTo(expected, 5);
     expect(taskLoss('multi-label', logits, targets).dataSync()[0]).toBeCloseTo(expected, 5);
@@ -33,15 +42,38 @@ describe('losses', () => {
   });
 
   it('batchToTensors: images NHWC, int labels or multi-hot', () => {
-    const b = batchToTensors({ x: new Float32Array(2 * 2 * 2 * 1).fill(0.5), shape: [2, 2, 2, 1], labels: Int32Array.from([1, 0]), labelWidth: 1, task: 'binary-class', classes: 2 });
+    const b = batchToTensors({
+      x: new Float32Array(2 * 2 * 2 * 1).fill(0.5),
+      shape: [2, 2, 2, 1],
+      labels: Int32Array.from([1, 0]),
+      labelWidth: 1,
+      task: 'binary-class',
+      classes: 2,
+    });
     expect(b.x.shape).toEqual([2, 2, 2, 1]);
     expect(b.labels.dtype).toBe('int32');
     b.dispose();
-    const m = batchToTensors({ x: new Float32Array(4), shape: [2, 1, 2, 1], labels: Int32Array.from([1, 0, 0, 1, 1, 1]), labelWidth: 3, task: 'multi-label', classes: 3 });
+    const m = batchToTensors({
+      x: new Float32Array(4),
+      shape: [2, 1, 2, 1],
+      labels: Int32Array.from([1, 0, 0, 1, 1, 1]),
+      labelWidth: 3,
+      task: 'multi-label',
+      classes: 3,
+    });
     expect(m.labels.shape).toEqual([2, 3]);
     expect(Array.from(m.labels.dataSync())).toEqual([1, 0, 0, 1, 1, 1]);
     m.dispose();
-    expect(() => batchToTensors({ x: new Float32Array(3), shape: [2, 1, 2, 1], labels: Int32Array.from([1, 0]), labelWidth: 1, task: 'multi-class', classes: 2 })).toThrow(/batch has 3 values/);
+    expect(() =>
+      batchToTensors({
+        x: new Float32Array(3),
+        shape: [2, 1, 2, 1],
+        labels: Int32Array.from([1, 0]),
+        labelWidth: 1,
+        task: 'multi-class',
+        classes: 2,
+      }),
+    ).toThrow(/batch has 3 values/);
   });
 });
 

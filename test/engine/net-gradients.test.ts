@@ -45,9 +45,11 @@ describe('benchmark net gradients', () => {
       for (const index of [1, Math.floor(base.length / 2)]) {
         const at = (delta: number): number => {
           const v = base.slice();
-          v[index] += delta;
+          v[index]! += delta;
           const t = tf.tensor(v, w.shape);
-          const l = tf.tidy(() => cpu.loss(cpu.net.forward(cpu.x, { training: true, params: new Map([[name, t]]) })).dataSync()[0]!);
+          const l = tf.tidy(
+            () => cpu.loss(cpu.net.forward(cpu.x, { training: true, params: new Map([[name, t]]) })).dataSync()[0]!,
+          );
           t.dispose();
           return l;
         };

@@ -58,7 +58,9 @@ describe('parameters', () => {
     const other = compileNetwork(smallIR(), { seed: 4 });
     expect(Array.from(same.params.get('conv/weight')!.dataSync())).toEqual(Array.from(w));
     expect(Array.from(other.params.get('conv/weight')!.dataSync())).not.toEqual(Array.from(w));
-    [net, same, other].forEach((n) => n.dispose());
+    [net, same, other].forEach((n) => {
+      n.dispose();
+    });
   });
 
   it('uniform init has the variance of U(-b, b): b^2 / 3', () => {
@@ -110,7 +112,11 @@ function referenceForward(p: Record<string, Float32Array>, x: Float32Array): num
       }
     }
     out.push(
-      [0, 1, 2].map((u) => p['fc/bias']![u]! + pooled.reduce((a: number, v: number, k: number) => a + v * p['fc/weight']![k * 3 + u]!, 0)),
+      [0, 1, 2].map(
+        (u) =>
+          p['fc/bias']![u]! +
+          pooled.reduce((a: number, v: number, k: number) => a + v * p['fc/weight']![k * 3 + u]!, 0),
+      ),
     );
   }
   return out;
@@ -122,7 +128,10 @@ describe('forward', () => {
     const values: Record<string, Float32Array> = {};
     const override = new Map<string, tf.Tensor>();
     net.paramInfo.forEach((info, k) => {
-      let v = randomArray(info.shape.reduce((a, b) => a * b, 1), 50 + k);
+      let v = randomArray(
+        info.shape.reduce((a, b) => a * b, 1),
+        50 + k,
+      );
       if (info.role === 'runningVar' || info.role === 'gamma') v = v.map((t) => 1 + 0.5 * t);
       values[info.name] = v;
       override.set(info.name, tf.tensor(v, info.shape));
@@ -193,7 +202,10 @@ describe('forward', () => {
     expect(relError(r.taps.gap!.dataSync(), gapRef.dataSync())).toBeLessThan(1e-5);
     // afterNode x2 on gap doubles fc's matmul part; biasScale 0 removes fc's bias.
     const hooked = net.forward(x, {
-      hooks: { afterNode: (node, out) => (node.id === 'gap' ? tf.mul(out, 2) : out), biasScale: (node) => (node.id === 'fc' ? 0 : 1) },
+      hooks: {
+        afterNode: (node, out) => (node.id === 'gap' ? tf.mul(out, 2) : out),
+        biasScale: (node) => (node.id === 'fc' ? 0 : 1),
+      },
     }).output;
     const expected = tf.matMul(tf.mul(r.taps.gap!, 2), net.params.get('fc/weight')!);
     expect(relError(hooked.dataSync(), expected.dataSync())).toBeLessThan(1e-5);
@@ -227,7 +239,7 @@ describe('gradients', () => {
     for (const index of [0, 4, 8]) {
       const at = (delta: number): number => {
         const v = base.slice();
-        v[index] += delta;
+        v[index]! += delta;
         const t = tf.tensor(v, w.shape);
         const out = net.forward(x, { training: true, params: new Map([['fc/weight', t]]) }).output;
         const l = softmaxCrossEntropy(out, labels).dataSync()[0]!;
@@ -275,7 +287,9 @@ describe('gradients', () => {
     const x = tf.tensor4d(xs, [4, 2, 2, 3]);
     const vData = randomArray(6, 22);
     const v = new Map([['fc/weight', tf.tensor2d(vData, [3, 2])]]);
-    const hv = exactHessianVectorProduct(net, (o) => tf.mul(tf.sum(tf.square(o.output)), 0.5), x, v).hv.get('fc/weight')!;
+    const hv = exactHessianVectorProduct(net, (o) => tf.mul(tf.sum(tf.square(o.output)), 0.5), x, v).hv.get(
+      'fc/weight',
+    )!;
     const gRows: number[][] = [0, 1, 2, 3].map((b) =>
       [0, 1, 2].map((c) => (xs[b * 12 + c]! + xs[b * 12 + 3 + c]! + xs[b * 12 + 6 + c]! + xs[b * 12 + 9 + c]!) / 4),
     );
@@ -283,7 +297,8 @@ describe('gradients', () => {
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 2; j++) {
         let s = 0;
-        for (const row of gRows) s += row[i]! * (row[0]! * vData[j]! + row[1]! * vData[2 + j]! + row[2]! * vData[4 + j]!);
+        for (const row of gRows)
+          s += row[i]! * (row[0]! * vData[j]! + row[1]! * vData[2 + j]! + row[2]! * vData[4 + j]!);
         ref.push(s);
       }
     }
@@ -313,7 +328,9 @@ describe('save / load / dispose / memory', () => {
     expect(isMstfError(err) && err.code).toBe('DATA_CORRUPT');
     expect((err as Error).message).toMatch(/conv\/weight" has shape \[3,3,2,3\], the network needs \[3,3,2,4\]/);
     expect(Array.from(c.params.get('bn/gamma')!.dataSync())).toEqual(before);
-    [a, b, c].forEach((n) => n.dispose());
+    [a, b, c].forEach((n) => {
+      n.dispose();
+    });
   });
 
   it('dispose frees every parameter tensor', () => {

@@ -18,13 +18,23 @@ interface OpCase {
 }
 
 const cases: OpCase[] = [];
-const convKernels: [number, number][] = [[1, 1], [3, 3], [5, 5], [7, 7], [1, 7], [7, 1]];
+const convKernels: [number, number][] = [
+  [1, 1],
+  [3, 3],
+  [5, 5],
+  [7, 7],
+  [1, 7],
+  [7, 1],
+];
 for (const [kh, kw] of convKernels) {
   for (const stride of [1, 2]) {
     for (const padding of ['same', 'valid'] as Padding[]) {
       cases.push({
         name: `conv ${kh}x${kw} s${stride} ${padding}`,
-        shapes: [[2, 9, 9, 3], [kh, kw, 3, 4]],
+        shapes: [
+          [2, 9, 9, 3],
+          [kh, kw, 3, 4],
+        ],
         f: (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding),
         eps: 0.25,
       });
@@ -33,13 +43,19 @@ for (const [kh, kw] of convKernels) {
 }
 cases.push({
   name: 'conv 3x3 s2 padding 1 (explicit)',
-  shapes: [[2, 8, 8, 3], [3, 3, 3, 4]],
+  shapes: [
+    [2, 8, 8, 3],
+    [3, 3, 3, 4],
+  ],
   f: (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 1),
   eps: 0.25,
 });
 cases.push({
   name: 'conv 3x3 dilation 2 same',
-  shapes: [[2, 9, 9, 3], [3, 3, 3, 4]],
+  shapes: [
+    [2, 9, 9, 3],
+    [3, 3, 3, 4],
+  ],
   f: (x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 2),
   eps: 0.25,
 });
@@ -49,7 +65,10 @@ for (const k of [3, 5, 7]) {
       for (const mult of k === 3 ? [1, 2] : [1]) {
         cases.push({
           name: `depthwise ${k}x${k} s${stride} ${padding} x${mult}`,
-          shapes: [[2, 9, 9, 3], [k, k, 3, mult]],
+          shapes: [
+            [2, 9, 9, 3],
+            [k, k, 3, mult],
+          ],
           f: (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding),
           eps: 0.25,
         });
@@ -57,11 +76,19 @@ for (const k of [3, 5, 7]) {
     }
   }
 }
-for (const [k, padding] of [[3, 'same'], [5, 'same'], [3, 'valid'], [3, 2]] as [number, Padding][]) {
+for (const [k, padding] of [
+  [3, 'same'],
+  [5, 'same'],
+  [3, 'valid'],
+  [3, 2],
+] as [number, Padding][]) {
   for (const size of [8, 9]) {
     cases.push({
       name: `depthwise ${k}x${k} dilation 2 ${padding} ${size}x${size}`,
-      shapes: [[2, size, size, 3], [k, k, 3, 1]],
+      shapes: [
+        [2, size, size, 3],
+        [k, k, 3, 1],
+      ],
       f: (x, w) => depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, padding, 2),
       eps: 0.25,
     });
@@ -110,7 +137,13 @@ function gradients(c: OpCase, data: Float32Array[]): Float32Array[] {
 }
 
 function lossValue(c: OpCase, data: Float32Array[]): number {
-  return tf.tidy(() => lossOf(c, data.map((d, i) => tf.tensor(d, c.shapes[i]!))).dataSync()[0]!);
+  return tf.tidy(
+    () =>
+      lossOf(
+        c,
+        data.map((d, i) => tf.tensor(d, c.shapes[i]!)),
+      ).dataSync()[0]!,
+  );
 }
 
 /** Central differences on a few coordinates of every input (cpu). */
@@ -144,7 +177,10 @@ describe('op gradients: wasm vs cpu vs finite differences', () => {
     });
     for (const p of fd) {
       const scale = maxAbs(got[p.input]!);
-      expect(Math.abs(got[p.input]![p.index]! - p.value) / scale, `input ${p.input}[${p.index}] vs FD`).toBeLessThanOrEqual(1e-3);
+      expect(
+        Math.abs(got[p.input]![p.index]! - p.value) / scale,
+        `input ${p.input}[${p.index}] vs FD`,
+      ).toBeLessThanOrEqual(1e-3);
     }
   });
 
@@ -206,7 +242,9 @@ describe('batchnorm (closed-form custom gradient)', () => {
     const ref = run(false);
     await useBackend('wasm');
     const got = run(true);
-    ref.forEach((g, k) => expect(relError(got[k]!, g), `input ${k}`).toBeLessThanOrEqual(1e-3));
+    ref.forEach((g, k) => {
+      expect(relError(got[k]!, g), `input ${k}`).toBeLessThanOrEqual(1e-3);
+    });
     // Float64 central differences on a few coordinates of x, gamma and beta.
     const x64 = Float64Array.from(xs);
     const g64 = Float64Array.from(gs);

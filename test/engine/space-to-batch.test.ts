@@ -9,10 +9,38 @@ import { depthwiseConv2d } from '../../core/engine/layers.js';
 import { randomArray, sizeOf, useBackend } from './helpers.js';
 
 const cases: { shape: number[]; block: number[]; pads: number[][] }[] = [
-  { shape: [2, 9, 9, 3], block: [2, 2], pads: [[2, 3], [1, 2]] },
-  { shape: [3, 7, 5, 2], block: [3, 2], pads: [[2, 0], [0, 1]] },
-  { shape: [1, 4, 4, 1], block: [2, 2], pads: [[0, 0], [0, 0]] },
-  { shape: [4, 6, 6, 5], block: [2, 2], pads: [[4, 4], [4, 4]] },
+  {
+    shape: [2, 9, 9, 3],
+    block: [2, 2],
+    pads: [
+      [2, 3],
+      [1, 2],
+    ],
+  },
+  {
+    shape: [3, 7, 5, 2],
+    block: [3, 2],
+    pads: [
+      [2, 0],
+      [0, 1],
+    ],
+  },
+  {
+    shape: [1, 4, 4, 1],
+    block: [2, 2],
+    pads: [
+      [0, 0],
+      [0, 0],
+    ],
+  },
+  {
+    shape: [4, 6, 6, 5],
+    block: [2, 2],
+    pads: [
+      [4, 4],
+      [4, 4],
+    ],
+  },
 ];
 
 async function onBackend(name: 'cpu' | 'wasm', f: () => tf.Tensor[]): Promise<Float32Array[]> {
@@ -45,9 +73,20 @@ describe('wasm SpaceToBatchND / BatchToSpaceND', () => {
     const x = randomArray(sizeOf(xs), 2);
     const w = randomArray(sizeOf(ws), 3);
     const run = () => {
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same', 2)));
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same', 2)));
       const [gx, gw] = tf.grads(f)([tf.tensor(x, xs), tf.tensor(w, ws)]);
-      return [depthwiseConv2d(tf.tensor4d(x, xs as [number, number, number, number]), tf.tensor4d(w, ws as [number, number, number, number]), 1, 'same', 2), gx!, gw!];
+      return [
+        depthwiseConv2d(
+          tf.tensor4d(x, xs as [number, number, number, number]),
+          tf.tensor4d(w, ws as [number, number, number, number]),
+          1,
+          'same',
+          2,
+        ),
+        gx!,
+        gw!,
+      ];
     };
     const cpu = await onBackend('cpu', run);
     const wasm = await onBackend('wasm', run);

@@ -33,9 +33,13 @@ describe('errorLine', () => {
 
   it('elides inputs over 200 characters (a 300 kB genotype is not printed, let alone twice)', () => {
     const genotype = Array.from({ length: 150_000 }, (_, i) => i % 4).join(',');
-    const line = errorLine(new MstfError('INVALID_GENOTYPE', `genotype ${genotype} is invalid: ${genotype} has 150000 genes`));
+    const line = errorLine(
+      new MstfError('INVALID_GENOTYPE', `genotype ${genotype} is invalid: ${genotype} has 150000 genes`),
+    );
     expect(line.length).toBeLessThan(300);
-    expect(line).toBe(`mstf: INVALID_GENOTYPE: genotype ${genotype.slice(0, 60)}...(${genotype.length} characters) is invalid: ${genotype.slice(0, 60)}...(${genotype.length} characters) has 150000 genes`);
+    expect(line).toBe(
+      `mstf: INVALID_GENOTYPE: genotype ${genotype.slice(0, 60)}...(${genotype.length} characters) is invalid: ${genotype.slice(0, 60)}...(${genotype.length} characters) has 150000 genes`,
+    );
     const word = 'a'.repeat(200);
     expect(oneLine(new MstfError('INVALID_ARGUMENT', word))).toBe(word); // 200 characters are kept whole
   });
@@ -51,7 +55,9 @@ describe('mstf.config.json keys', () => {
 
   it('an unknown top-level key is an error naming it', () => {
     write({ plugins: [], plugns: ['x'] });
-    expect(() => readConfig(dir)).toThrow(/mstf\.config\.json: unknown key "plugns" \(known: plugins, options, pluginConfig, mcp\)$/);
+    expect(() => readConfig(dir)).toThrow(
+      /mstf\.config\.json: unknown key "plugns" \(known: plugins, options, pluginConfig, mcp\)$/,
+    );
   });
 
   it('options of an unknown kind or for an extension nobody registered are errors naming them', async () => {
@@ -59,9 +65,13 @@ describe('mstf.config.json keys', () => {
     expect(() => readConfig(dir)).toThrow(/options: unknown extension kind "indicatr"/);
     write({ options: { indicator: { jacobcov: { foo: 1 } } } });
     const settings = resolveSettings({ cwd: dir });
-    await expect(bootKernel({ settings, builtins: builtinPlugins })).rejects.toThrow('mstf.config.json: options.indicator: no indicator "jacobcov" is registered');
+    await expect(bootKernel({ settings, builtins: builtinPlugins })).rejects.toThrow(
+      'mstf.config.json: options.indicator: no indicator "jacobcov" is registered',
+    );
     write({ pluginConfig: { 'mstf-plugin-nope': {} } });
-    await expect(bootKernel({ settings, builtins: builtinPlugins })).rejects.toThrow('pluginConfig: no plugin "mstf-plugin-nope" is loaded');
+    await expect(bootKernel({ settings, builtins: builtinPlugins })).rejects.toThrow(
+      'pluginConfig: no plugin "mstf-plugin-nope" is loaded',
+    );
   });
 });
 

@@ -10,7 +10,18 @@ import { repoRoot, runCli } from '../helpers/cli.js';
 import { RunStore } from '../../core/store/run-store.js';
 import { queueName, redisOptions } from '../../plugins/executor-bullmq/redis.js';
 import { startRedis, type RedisServer } from './redis.js';
-import { ENV, FLAGS, lastJson, outcome, removeWorkspaces, startMstf, startWorker, stop, workspace, type MstfProcess } from './searches.js';
+import {
+  ENV,
+  FLAGS,
+  lastJson,
+  outcome,
+  removeWorkspaces,
+  startMstf,
+  startWorker,
+  stop,
+  workspace,
+  type MstfProcess,
+} from './searches.js';
 
 let redis: RedisServer;
 let reference: Awaited<ReturnType<typeof outcome>>;
@@ -19,7 +30,11 @@ const workers: MstfProcess[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   const dir = workspace();
-  const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
+  const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], {
+    cwd: dir,
+    env: ENV,
+    timeoutMs: 380_000,
+  });
   expect(r.code, r.stderr).toBe(0);
   reference = await outcome(dir, lastJson(r.stdout).searchId);
   expect(reference.candidates).toHaveLength(10);
@@ -44,17 +59,27 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
   it('two workers give the local result; a worker with another plugin set refuses with one line', async () => {
     const dir = workspace();
     const [a, b] = await twoWorkers(dir);
-    const odd = await startWorker(redis.url, dir, ['--plugin', path.join(repoRoot, 'test', 'fixtures', 'example-plugin')]);
+    const odd = await startWorker(redis.url, dir, [
+      '--plugin',
+      path.join(repoRoot, 'test', 'fixtures', 'example-plugin'),
+    ]);
     workers.push(odd);
     const r = await runCli(['search', ...FLAGS, ...bullmq(), '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
     expect(r.code, r.stderr).toBe(0);
     const id = lastJson(r.stdout).searchId as string;
     expect(await outcome(dir, id)).toEqual(reference);
     // Both good workers took jobs; the coordinator names them with host and versions.
-    for (const w of [a, b]) expect(w.stderr.some((l) => l.includes(`${queueName(id)}: evaluating candidate`))).toBe(true);
+    for (const w of [a, b])
+      expect(w.stderr.some((l) => l.includes(`${queueName(id)}: evaluating candidate`))).toBe(true);
     expect(r.stderr).toMatch(/worker \S+ pid \d+ \(mstf [\d.]+, node v[\d.]+\) is evaluating candidates/);
     const refusal = odd.stderr.filter((l) => l.includes(id));
-    expect(refusal).toEqual([expect.stringMatching(new RegExp(`^refusing search ${id}: worker \\S+ pid \\d+ has plugins \\[.*mstf-plugin-example@1\\.0\\.0.*\\] but the search uses \\[`))]);
+    expect(refusal).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^refusing search ${id}: worker \\S+ pid \\d+ has plugins \\[.*mstf-plugin-example@1\\.0\\.0.*\\] but the search uses \\[`,
+        ),
+      ),
+    ]);
     await Promise.all(workers.splice(0).map(stop));
   });
 
@@ -101,7 +126,11 @@ describe('bullmq executor', { timeout: 400_000 }, () => {
       }
     }
     expect((await search.exited).signal).toBe('SIGKILL');
-    const resumed = await runCli(['runs', 'resume', id, ...bullmq(), '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
+    const resumed = await runCli(['runs', 'resume', id, ...bullmq(), '--json'], {
+      cwd: dir,
+      env: ENV,
+      timeoutMs: 380_000,
+    });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(lastJson(resumed.stdout).status).toBe('completed');
     expect(await outcome(dir, id)).toEqual(reference);

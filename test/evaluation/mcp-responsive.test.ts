@@ -20,11 +20,17 @@ afterAll(async () => {
 });
 
 describe('MCP server responsiveness', () => {
-  it('list_searches answers within 200 ms while score_architecture runs in the same server', { timeout: 300_000 }, async () => {
+  it('list_searches answers within 200 ms while score_architecture runs in the same server', {
+    timeout: 300_000,
+  }, async () => {
     const genotype = '1,0,2,0,6,0,5,0,1,3,5,2,0,3,4,0,5,1,4,2,1,3,6,0,4,1,0,5,4,0,3,0,5,0,0,2,6,4,2,2,0,3';
     // Warm: the tool paths and the server's scoring threads exist before the measurement.
     await callOk(conn.client, 'list_searches');
-    await conn.client.callTool({ name: 'score_architecture', arguments: { genotype, channels: 8, batchSize: 8 } }, undefined, { timeout: 250_000 });
+    await conn.client.callTool(
+      { name: 'score_architecture', arguments: { genotype, channels: 8, batchSize: 8 } },
+      undefined,
+      { timeout: 250_000 },
+    );
     // A network that takes seconds to score (cpu preset: C0 = 16, 32 images, jacob_cov + synflow).
     let scored = false;
     const scoring = conn.client

@@ -14,7 +14,11 @@ let reference: Awaited<ReturnType<typeof outcome>> | undefined;
 async function localReference() {
   if (!reference) {
     const dir = workspace();
-    const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
+    const r = await runCli(['search', ...FLAGS, '--executor', 'local', '--json'], {
+      cwd: dir,
+      env: ENV,
+      timeoutMs: 380_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     reference = await outcome(dir, lastJson(r.stdout).searchId);
   }
@@ -27,7 +31,11 @@ describe('pool executor', { timeout: 400_000 }, () => {
     const dir = workspace();
     const [local, pool] = await Promise.all([
       localReference(),
-      runCli(['search', ...FLAGS, '--executor', 'pool', '--workers', '2', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 }),
+      runCli(['search', ...FLAGS, '--executor', 'pool', '--workers', '2', '--json'], {
+        cwd: dir,
+        env: ENV,
+        timeoutMs: 380_000,
+      }),
     ]);
     expect(pool.code, pool.stderr).toBe(0);
     const got = await outcome(dir, lastJson(pool.stdout).searchId);
@@ -39,11 +47,28 @@ describe('pool executor', { timeout: 400_000 }, () => {
 
   it('a third-party plugin given with --plugin scores in the worker threads as in-process', async () => {
     const plugin = path.join(repoRoot, 'test', 'fixtures', 'example-plugin');
-    const small = ['--plugin', plugin, '--indicators', 'layer_depth,synflow', '--population', '4', '--generations', '1', '--channels', '8', '--batch-size', '8'];
+    const small = [
+      '--plugin',
+      plugin,
+      '--indicators',
+      'layer_depth,synflow',
+      '--population',
+      '4',
+      '--generations',
+      '1',
+      '--channels',
+      '8',
+      '--batch-size',
+      '8',
+    ];
     const [a, b] = [workspace(), workspace()];
     const [local, pool] = await Promise.all([
       runCli(['search', ...small, '--executor', 'local', '--json'], { cwd: a, env: ENV, timeoutMs: 380_000 }),
-      runCli(['search', ...small, '--executor', 'pool', '--workers', '2', '--json'], { cwd: b, env: ENV, timeoutMs: 380_000 }),
+      runCli(['search', ...small, '--executor', 'pool', '--workers', '2', '--json'], {
+        cwd: b,
+        env: ENV,
+        timeoutMs: 380_000,
+      }),
     ]);
     expect(local.code, local.stderr).toBe(0);
     expect(pool.code, pool.stderr).toBe(0);
@@ -75,7 +100,11 @@ describe('pool executor', { timeout: 400_000 }, () => {
     const shown = await runCli(['runs', 'show', id, '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
     expect(JSON.parse(shown.stdout).status).toBe('cancelled');
 
-    const resumed = await runCli(['runs', 'resume', id, '--workers', '2', '--json'], { cwd: dir, env: ENV, timeoutMs: 380_000 });
+    const resumed = await runCli(['runs', 'resume', id, '--workers', '2', '--json'], {
+      cwd: dir,
+      env: ENV,
+      timeoutMs: 380_000,
+    });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(await outcome(dir, id)).toEqual(await localReference());
   });

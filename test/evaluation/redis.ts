@@ -27,13 +27,20 @@ export async function startRedis(): Promise<RedisServer> {
   const bin = which.stdout.trim();
   if (which.status !== 0 || !bin) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
   const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}: ${out.slice(-300)}`)), 10_000);
+    const deadline = setTimeout(
+      () => reject(new Error(`redis-server did not start on port ${port}: ${out.slice(-300)}`)),
+      10_000,
+    );
     const check = () => {
       const sock = net.connect(port, '127.0.0.1');
       sock.once('connect', () => {

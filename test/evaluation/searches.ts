@@ -7,7 +7,22 @@ import { RunStore } from '../../core/store/run-store.js';
 import { cliBin, runCli, tempDir } from '../helpers/cli.js';
 
 /** cpu preset, 4 generations, tiny population and C0: 4 + 2 x 3 = 10 candidates with jacob_cov + synflow. */
-export const FLAGS = ['--preset', 'cpu', '--population', '4', '--offspring', '2', '--generations', '4', '--channels', '8', '--batch-size', '8', '--seed', '7'];
+export const FLAGS = [
+  '--preset',
+  'cpu',
+  '--population',
+  '4',
+  '--offspring',
+  '2',
+  '--generations',
+  '4',
+  '--channels',
+  '8',
+  '--batch-size',
+  '8',
+  '--seed',
+  '7',
+];
 export const ENV = { MSTF_BACKEND: 'wasm' };
 
 const dirs: string[] = [];
@@ -34,7 +49,14 @@ export async function outcome(dir: string, id: string) {
   try {
     const candidates = store
       .candidates(id)
-      .map((c) => ({ generation: c.generation, idx: c.idx, genotype: c.genotype, hash: c.hash, state: c.state, scores: c.scores }))
+      .map((c) => ({
+        generation: c.generation,
+        idx: c.idx,
+        genotype: c.genotype,
+        hash: c.hash,
+        state: c.state,
+        scores: c.scores,
+      }))
       .sort((a, b) => a.generation - b.generation || a.idx - b.idx);
     return { status: shown.status as string, selected: shown.selected, pareto: shown.pareto, candidates };
   } finally {
@@ -53,7 +75,11 @@ export interface MstfProcess {
 }
 
 export function startMstf(args: string[], cwd: string): MstfProcess {
-  const child = spawn(process.execPath, [cliBin, ...args], { cwd, env: { ...process.env, ...ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd,
+    env: { ...process.env, ...ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stderr: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -76,8 +102,17 @@ export function startMstf(args: string[], cwd: string): MstfProcess {
       const seen = stderr.find((l) => re.test(l));
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no line ${re} within ${timeoutMs} ms; stderr:\n${stderr.join('\n')}`)), timeoutMs);
-        waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
+        const t = setTimeout(
+          () => reject(new Error(`no line ${re} within ${timeoutMs} ms; stderr:\n${stderr.join('\n')}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          re,
+          resolve: (l) => {
+            clearTimeout(t);
+            resolve(l);
+          },
+        });
       });
     },
     async *events() {

@@ -33,10 +33,47 @@ function lastJson(stdout: string): any {
 
 beforeAll(async () => {
   const [s, t] = await Promise.all([
-    runCli(['search', '--population', '4', '--offspring', '2', '--generations', '2', '--channels', '4', '--batch-size', '8', '--seed', '3', '--store', store, '--json'], { cwd, timeoutMs: 300_000 }),
     runCli(
-      ['train', ...ARCH, '--dataset', 'breastmnist', '--epochs', '1', '--batch-size', '2', '--max-train', '64', '--max-eval', String(TEST_IMAGES),
-        '--out', training, '--predictions', path.join(training, 'pred.csv'), '--json'],
+      [
+        'search',
+        '--population',
+        '4',
+        '--offspring',
+        '2',
+        '--generations',
+        '2',
+        '--channels',
+        '4',
+        '--batch-size',
+        '8',
+        '--seed',
+        '3',
+        '--store',
+        store,
+        '--json',
+      ],
+      { cwd, timeoutMs: 300_000 },
+    ),
+    runCli(
+      [
+        'train',
+        ...ARCH,
+        '--dataset',
+        'breastmnist',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '2',
+        '--max-train',
+        '64',
+        '--max-eval',
+        String(TEST_IMAGES),
+        '--out',
+        training,
+        '--predictions',
+        path.join(training, 'pred.csv'),
+        '--json',
+      ],
       { cwd, timeoutMs: 300_000 },
     ),
   ]);
@@ -47,7 +84,12 @@ beforeAll(async () => {
 
 /** Probabilities per test image from the predictions CSV (index, label, prob_0..). */
 function csvProbs(file: string): number[][] {
-  return fs.readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2).map(Number));
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').slice(2).map(Number));
 }
 
 function softmaxRows(logits: ArrayLike<number>, k: number): number[][] {
@@ -74,14 +116,17 @@ async function testImagesNCHW(): Promise<{ data: Float32Array; shape: [number, n
   const [, h, w, c] = data.shape;
   const nhwc = dataset.normalise(data.images.subarray(0, TEST_IMAGES * h * w * c));
   const out = new Float32Array(nhwc.length);
-  for (let i = 0; i < TEST_IMAGES; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) {
-    out[((i * c + ch) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + ch]!;
-  }
+  for (let i = 0; i < TEST_IMAGES; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let ch = 0; ch < c; ch++) {
+          out[((i * c + ch) * h + y) * w + x] = nhwc[((i * h + y) * w + x) * c + ch]!;
+        }
   return { data: out, shape: [TEST_IMAGES, c, h, w] };
 }
 
 describe('mstf arch export of a trained architecture', () => {
-  it('the training\'s test predictions depend on the image (so matching them means something)', () => {
+  it("the training's test predictions depend on the image (so matching them means something)", () => {
     const p = csvProbs(path.join(training, 'pred.csv')).map((r) => r[0]!);
     expect(p).toHaveLength(TEST_IMAGES);
     expect(Math.max(...p) - Math.min(...p)).toBeGreaterThan(5e-3);
@@ -89,7 +134,10 @@ describe('mstf arch export of a trained architecture', () => {
 
   it('ONNX: onnxruntime gives the same test predictions as mstf train --predictions (<= 1e-4)', async () => {
     const file = path.join(cwd, 'net.onnx');
-    const r = await runCli(['arch', 'export', ...ARCH, '--format', 'onnx', '--out', file, '--weights', training, '--json'], { cwd });
+    const r = await runCli(
+      ['arch', 'export', ...ARCH, '--format', 'onnx', '--out', file, '--weights', training, '--json'],
+      { cwd },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(lastJson(r.stdout)).toMatchObject({ format: 'onnx', files: [file], weights: `training ${training}` });
     const { data, shape } = await testImagesNCHW();
@@ -99,7 +147,7 @@ describe('mstf arch export of a trained architecture', () => {
     expect(maxDiff(probs, csvProbs(path.join(training, 'pred.csv')))).toBeLessThanOrEqual(1e-4);
   });
 
-  it('PyTorch: mstf\'s parameter count and MACs, and with the weights the same test predictions (<= 1e-4)', async (ctx) => {
+  it("PyTorch: mstf's parameter count and MACs, and with the weights the same test predictions (<= 1e-4)", async (ctx) => {
     if (!requireTorch()) ctx.skip();
     const show = await runCli(['arch', 'show', ...ARCH, '--json'], { cwd });
     const mstf = lastJson(show.stdout);
@@ -110,7 +158,10 @@ describe('mstf arch export of a trained architecture', () => {
     expect(runPython(EXPORTED_PY, [py])).toEqual({ params: mstf.params, macs: mstf.flops });
 
     const trained = path.join(cwd, 'sub', 'trained.py');
-    const r = await runCli(['arch', 'export', ...ARCH, '--format', 'pytorch', '--out', trained, '--weights', training], { cwd });
+    const r = await runCli(
+      ['arch', 'export', ...ARCH, '--format', 'pytorch', '--out', trained, '--weights', training],
+      { cwd },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(fs.existsSync(path.join(cwd, 'sub', 'trained.safetensors'))).toBe(true);
     const { data, shape } = await testImagesNCHW();
@@ -123,12 +174,35 @@ describe('mstf arch export of a trained architecture', () => {
 
   it('weights of another network are refused in one line, nothing written', async () => {
     const file = path.join(cwd, 'wrong.onnx');
-    const r = await runCli(['arch', 'export', '--space', 'mstf', '--genotype', GENOTYPE, '--blocks', '1', '--channels', '8', '--format', 'onnx', '--out', file, '--weights', training], { cwd });
+    const r = await runCli(
+      [
+        'arch',
+        'export',
+        '--space',
+        'mstf',
+        '--genotype',
+        GENOTYPE,
+        '--blocks',
+        '1',
+        '--channels',
+        '8',
+        '--format',
+        'onnx',
+        '--out',
+        file,
+        '--weights',
+        training,
+      ],
+      { cwd },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^mstf: INVALID_ARGUMENT: --weights .*training: that training trained another network/);
     expect(fs.existsSync(file)).toBe(false);
-    const none = await runCli(['arch', 'export', ...ARCH, '--format', 'onnx', '--out', file, '--weights', path.join(cwd, 'nope')], { cwd });
+    const none = await runCli(
+      ['arch', 'export', ...ARCH, '--format', 'onnx', '--out', file, '--weights', path.join(cwd, 'nope')],
+      { cwd },
+    );
     expect(none.stderr.trim()).toMatch(/^mstf: NOT_FOUND: --weights .*nope: no trained model there/);
   });
 });
@@ -137,7 +211,10 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
   function storedCandidates() {
     const s = RunStore.open(store);
     try {
-      return { candidates: s.candidates(searchId).filter((c) => c.reusedFrom === null), selected: s.getSearch(searchId)!.selected! };
+      return {
+        candidates: s.candidates(searchId).filter((c) => c.reusedFrom === null),
+        selected: s.getSearch(searchId)!.selected!,
+      };
     } finally {
       s.close();
     }
@@ -147,7 +224,9 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     const { candidates, selected } = storedCandidates();
     const other = candidates.find((c) => c.hash !== selected.hash && c.state === 'ok')!;
     const [r, text] = await Promise.all([
-      runCli(['proxies', 'score', '--run', searchId, '--member', other.hash.slice(0, 12), '--store', store, '--json'], { cwd }),
+      runCli(['proxies', 'score', '--run', searchId, '--member', other.hash.slice(0, 12), '--store', store, '--json'], {
+        cwd,
+      }),
       runCli(['proxies', 'score', '--run', searchId, '--member', other.hash.slice(0, 12), '--store', store], { cwd }),
     ]);
     expect(r.code, r.stderr).toBe(0);
@@ -157,7 +236,10 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     expect(Object.keys(j.scores)).toEqual(['jacob_cov', 'synflow', 'flops']);
     expect(j.reproduced).toBe(true);
     // Human output: the recomputed values, printed in full, are the stored ones.
-    for (const [id, v] of Object.entries(other.scores)) expect(text.stdout).toMatch(new RegExp(`^${id}\\s+${String(v).replace('.', '\\.')}\\s+${String(v).replace('.', '\\.')}\\s+yes`, 'm'));
+    for (const [id, v] of Object.entries(other.scores))
+      expect(text.stdout).toMatch(
+        new RegExp(`^${id}\\s+${String(v).replace('.', '\\.')}\\s+${String(v).replace('.', '\\.')}\\s+yes`, 'm'),
+      );
   });
 
   it('without --member: the pick; --rank K: the K-th member of the Pareto front as runs show lists it', async () => {
@@ -182,10 +264,22 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     const hashes = [...new Set(candidates.map((c) => c.hash))];
     const shared = [...'0123456789abcdef'].find((ch) => hashes.filter((h) => h.startsWith(ch)).length > 1)!;
     const cases: [string[], RegExp][] = [
-      [['arch', 'show', '--run', 'no-such-search'], /^mstf: [A-Z_]+: search "no-such-search" is not in the run store .*runs\.db \(mstf runs list\)$/],
-      [['arch', 'draw', '--run', searchId, '--member', shared], /^mstf: [A-Z_]+: --member [0-9a-f] is ambiguous: \d+ networks of search ".*" match \(.*\); give more characters$/],
-      [['proxies', 'score', '--run', searchId, '--member', 'zz'], /^mstf: [A-Z_]+: --member zz: no candidate of search ".*" has a hash starting with it$/],
-      [['arch', 'export', '--run', searchId, '--rank', '99', '--format', 'onnx', '--out', path.join(cwd, 'x.onnx')], /^mstf: [A-Z_]+: --rank 99: the Pareto front of search ".*" has members 1\.\.\d+$/],
+      [
+        ['arch', 'show', '--run', 'no-such-search'],
+        /^mstf: [A-Z_]+: search "no-such-search" is not in the run store .*runs\.db \(mstf runs list\)$/,
+      ],
+      [
+        ['arch', 'draw', '--run', searchId, '--member', shared],
+        /^mstf: [A-Z_]+: --member [0-9a-f] is ambiguous: \d+ networks of search ".*" match \(.*\); give more characters$/,
+      ],
+      [
+        ['proxies', 'score', '--run', searchId, '--member', 'zz'],
+        /^mstf: [A-Z_]+: --member zz: no candidate of search ".*" has a hash starting with it$/,
+      ],
+      [
+        ['arch', 'export', '--run', searchId, '--rank', '99', '--format', 'onnx', '--out', path.join(cwd, 'x.onnx')],
+        /^mstf: [A-Z_]+: --rank 99: the Pareto front of search ".*" has members 1\.\.\d+$/,
+      ],
       [['proxies', 'score', '--run', searchId, '--seed', '4'], /^mstf: [A-Z_]+: --seed cannot be combined with --run/],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli([...args, '--store', store], { cwd })));
@@ -202,7 +296,29 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     const { candidates, selected } = storedCandidates();
     const other = candidates.find((c) => c.hash !== selected.hash && c.state === 'ok' && !c.degenerate)!;
     const out = path.join(cwd, 'member-training');
-    const t = await runCli(['train', '--run', searchId, '--member', other.hash.slice(0, 10), '--epochs', '1', '--batch-size', '8', '--max-train', '8', '--max-eval', '8', '--out', out, '--store', store, '--json'], { cwd, timeoutMs: 300_000 });
+    const t = await runCli(
+      [
+        'train',
+        '--run',
+        searchId,
+        '--member',
+        other.hash.slice(0, 10),
+        '--epochs',
+        '1',
+        '--batch-size',
+        '8',
+        '--max-train',
+        '8',
+        '--max-eval',
+        '8',
+        '--out',
+        out,
+        '--store',
+        store,
+        '--json',
+      ],
+      { cwd, timeoutMs: 300_000 },
+    );
     expect(t.code, t.stderr).toBe(0);
     const done = lastJson(t.stdout);
     expect(done.config.model).toMatchObject({ kind: 'genotype', genotype: other.genotype, searchId });
@@ -212,8 +328,16 @@ describe('--run <id> [--member | --rank]: any member of a stored search', () => 
     ]);
     const trainings = lastJson(shown.stdout).trainings;
     expect(trainings).toHaveLength(1);
-    expect(trainings[0]).toMatchObject({ outDir: out, status: 'completed', searchId, memberHash: other.hash, dataset: 'breastmnist' });
+    expect(trainings[0]).toMatchObject({
+      outDir: out,
+      status: 'completed',
+      searchId,
+      memberHash: other.hash,
+      dataset: 'breastmnist',
+    });
     expect(trainings[0].metrics.test.acc).toBe(done.test.acc);
-    expect(listed.stdout).toMatch(new RegExp(`^member-training\\s+completed\\s+breastmnist\\s+${searchId}\\s+${other.hash.slice(0, 12)}`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^member-training\\s+completed\\s+breastmnist\\s+${searchId}\\s+${other.hash.slice(0, 12)}`, 'm'),
+    );
   });
 });

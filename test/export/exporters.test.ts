@@ -37,7 +37,17 @@ const ODD_IR: NetworkIR = {
     { id: 'c1', op: 'conv', inputs: ['input'], filters: 6, kernel: [4, 3], stride: 2, padding: 'same', bias: true },
     { id: 'bn1', op: 'batchnorm', inputs: ['c1'], affine: false, eps: 1e-3 },
     { id: 'r1', op: 'relu', inputs: ['bn1'] },
-    { id: 'dw', op: 'depthwise', inputs: ['r1'], kernel: [3, 3], stride: 1, padding: 'same', dilation: 2, multiplier: 2, bias: true },
+    {
+      id: 'dw',
+      op: 'depthwise',
+      inputs: ['r1'],
+      kernel: [3, 3],
+      stride: 1,
+      padding: 'same',
+      dilation: 2,
+      multiplier: 2,
+      bias: true,
+    },
     { id: 'pw', op: 'conv', inputs: ['dw'], filters: 6, kernel: [1, 1], stride: 1, padding: 'valid' },
     { id: 'bn2', op: 'batchnorm', inputs: ['pw'] },
     { id: 'add', op: 'add', inputs: ['bn2', 'r1', 'pw'] },
@@ -65,8 +75,20 @@ beforeAll(async () => {
   torch = requireTorch();
 });
 
-function irOf(space: string, genotype: string, options: Record<string, unknown>, inputShape?: [number, number, number], classes?: number): NetworkIR {
-  const { instance, genes } = resolveArchitecture(kernel, { space, genotype, options, ...(inputShape ? { inputShape } : {}), ...(classes ? { classes } : {}) });
+function irOf(
+  space: string,
+  genotype: string,
+  options: Record<string, unknown>,
+  inputShape?: [number, number, number],
+  classes?: number,
+): NetworkIR {
+  const { instance, genes } = resolveArchitecture(kernel, {
+    space,
+    genotype,
+    options,
+    ...(inputShape ? { inputShape } : {}),
+    ...(classes ? { classes } : {}),
+  });
   return instance.decode(genes);
 }
 
@@ -111,10 +133,19 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 const cases: { name: string; ir: () => NetworkIR }[] = [
   { name: 'mstf, every normal op and five pools (C0 8, 28x28x1)', ir: () => irOf('mstf', MSTF_G, { channels: 8 }) },
-  { name: 'mstf, another mix at 32x32x3, 5 classes (C0 8)', ir: () => irOf('mstf', MSTF_G2, { channels: 8 }, [32, 32, 3], 5) },
+  {
+    name: 'mstf, another mix at 32x32x3, 5 classes (C0 8)',
+    ir: () => irOf('mstf', MSTF_G2, { channels: 8 }, [32, 32, 3], 5),
+  },
   { name: 'nb201 cell with none, avg pool, 1x1 (C 8)', ir: () => irOf('nb201', NB201, { channels: 8 }) },
-  { name: 'ResNet-18 baseline (8x8x3 input, 3 classes)', ir: () => getModelSource('resnet18').build({ inputShape: [8, 8, 3], classes: 3 }) },
-  { name: 'hand-made IR: asymmetric same pads, stride 2, dilated depthwise x2, zero stride 2, no-affine BN', ir: () => ODD_IR },
+  {
+    name: 'ResNet-18 baseline (8x8x3 input, 3 classes)',
+    ir: () => getModelSource('resnet18').build({ inputShape: [8, 8, 3], classes: 3 }),
+  },
+  {
+    name: 'hand-made IR: asymmetric same pads, stride 2, dilated depthwise x2, zero stride 2, no-affine BN',
+    ir: () => ODD_IR,
+  },
 ];
 
 describe.each(cases)('exports of $name', ({ name, ir: build }) => {
@@ -140,14 +171,16 @@ describe.each(cases)('exports of $name', ({ name, ir: build }) => {
     x?.dispose();
   });
 
-  it('ONNX (onnxruntime) gives mstf\'s eval-mode logits within 1e-4', async () => {
+  it("ONNX (onnxruntime) gives mstf's eval-mode logits within 1e-4", async () => {
     const { params, source } = await exportParams(ir, { trainingDir: path.join(dir, slug) });
     const file = path.join(dir, `${slug}.onnx`);
     fs.writeFileSync(file, toOnnx(ir, params, { metadata: {}, source }));
     const session = await ort.InferenceSession.create(file);
     const nchw = tf.transpose(x, [0, 3, 1, 2]);
     const [, c, h, w] = nchw.shape;
-    const result = await session.run({ input: new ort.Tensor('float32', Float32Array.from(nchw.dataSync()), [n, c, h, w]) });
+    const result = await session.run({
+      input: new ort.Tensor('float32', Float32Array.from(nchw.dataSync()), [n, c, h, w]),
+    });
     nchw.dispose();
     const logits = result.logits!.data as Float32Array;
     // The outputs must depend on the input (a constant network would match trivially).
@@ -156,13 +189,21 @@ describe.each(cases)('exports of $name', ({ name, ir: build }) => {
     expect(maxAbsDiff(logits, expected)).toBeLessThanOrEqual(1e-4);
   });
 
-  it('PyTorch (python3-torch): parameter count and MACs equal mstf\'s, logits within 1e-4', async (ctx) => {
+  it("PyTorch (python3-torch): parameter count and MACs equal mstf's, logits within 1e-4", async (ctx) => {
     if (!torch) ctx.skip();
     const { params } = await exportParams(ir, { trainingDir: path.join(dir, slug) });
     const cost = networkCost(ir);
     const py = path.join(dir, `${slug}.py`);
     fs.writeFileSync(path.join(dir, `${slug}.safetensors`), encodeSafetensors(torchStateDict(ir, params)));
-    fs.writeFileSync(py, toPytorch(ir, { description: [name], params: cost.params, flops: cost.flops, weightsFile: `${slug}.safetensors` }));
+    fs.writeFileSync(
+      py,
+      toPytorch(ir, {
+        description: [name],
+        params: cost.params,
+        flops: cost.flops,
+        weightsFile: `${slug}.safetensors`,
+      }),
+    );
     const nchw = tf.transpose(x, [0, 3, 1, 2]);
     const input = path.join(dir, `${slug}.f32`);
     fs.writeFileSync(input, Float32Array.from(nchw.dataSync()));

@@ -14,13 +14,18 @@ export function torchAvailable(): boolean {
 /** True when torch tests must run; throws (one line) under CI=true without torch. */
 export function requireTorch(): boolean {
   if (torchAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error(`${PYTHON} cannot import torch: install the Debian package python3-torch`);
+  if (process.env.CI === 'true')
+    throw new Error(`${PYTHON} cannot import torch: install the Debian package python3-torch`);
   return false;
 }
 
 /** Run a Python script with arguments; its stdout parsed as JSON. */
 export function runPython(script: string, args: string[]): any {
-  const out = execFileSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(PYTHON, ['-c', script, ...args], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 

@@ -47,7 +47,13 @@ describe('hypervolume per generation', () => {
 describe('training curves', () => {
   it('marks the epochs where MultiStepLR([0.5 E, 0.75 E]) steps (E = 8: epochs 5 and 7, 1-based)', () => {
     const lr = [1e-3, 1e-3, 1e-3, 1e-3, 1e-4, 1e-4, 1e-5, 1e-5];
-    const history = lr.map((v, epoch) => ({ epoch, lr: v, trainLoss: 1, val: { loss: 1, acc: 0.5, auc: 0.5 }, seconds: 1 }));
+    const history = lr.map((v, epoch) => ({
+      epoch,
+      lr: v,
+      trainLoss: 1,
+      val: { loss: 1, acc: 0.5, auc: 0.5 },
+      seconds: 1,
+    }));
     expect(lrSteps(history).map((s) => [s.epoch, s.lr, s.label])).toEqual([
       [5, 1e-4, 'lr 1e-4'],
       [7, 1e-5, 'lr 1e-5'],
@@ -57,7 +63,9 @@ describe('training curves', () => {
 
 describe('PNG output', () => {
   it('svgToPng renders at twice the SVG size', () => {
-    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><rect width="30" height="20" fill="red"/></svg>');
+    const png = svgToPng(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><rect width="30" height="20" fill="red"/></svg>',
+    );
     expect(pngSize(png)).toEqual({ width: 60, height: 40 });
   });
 
@@ -65,11 +73,16 @@ describe('PNG output', () => {
     const ws = tempDir('mstf-figures-');
     dirs.push(ws);
     const g = '1,0,6,1,6,2,6,2,3,1,3,3,3,1,0,0,7,0,2,1,1,2,1,1,4,3,0,1,1,0,1,1,0,2,7,3,2,2,5,4,5,4';
-    const svgRun = await runCli(['arch', 'draw', '--space', 'mstf', '--genotype', g, '--out', path.join(ws, 'a.svg')], { cwd: ws });
+    const svgRun = await runCli(['arch', 'draw', '--space', 'mstf', '--genotype', g, '--out', path.join(ws, 'a.svg')], {
+      cwd: ws,
+    });
     expect(svgRun.code, svgRun.stderr).toBe(0);
     const svg = fs.readFileSync(path.join(ws, 'a.svg'), 'utf8');
     const [, w, h] = svg.match(/<svg[^>]* width="(\d+)" height="(\d+)"/)!;
-    const pngRun = await runCli(['arch', 'draw', '--space', 'mstf', '--genotype', g, '--out', path.join(ws, 'a.png'), '--json'], { cwd: ws });
+    const pngRun = await runCli(
+      ['arch', 'draw', '--space', 'mstf', '--genotype', g, '--out', path.join(ws, 'a.png'), '--json'],
+      { cwd: ws },
+    );
     expect(pngRun.code, pngRun.stderr).toBe(0);
     expect(JSON.parse(pngRun.stdout)).toMatchObject({ format: 'png' });
     expect(pngSize(fs.readFileSync(path.join(ws, 'a.png')))).toEqual({ width: 2 * Number(w), height: 2 * Number(h) });

@@ -14,7 +14,17 @@ const TABLE = path.resolve(repoRoot, '../shared/data/nb201/nats_tss_accuracies.c
 
 describe('mstf proxies score', () => {
   it('--json: NB201 parameter count equals the benchmark params_M; synflow is a finite log value', async () => {
-    const r = await runCli(['proxies', 'score', '--space', 'nb201', '--genotype', BEST, '--indicators', 'synflow,params', '--json']);
+    const r = await runCli([
+      'proxies',
+      'score',
+      '--space',
+      'nb201',
+      '--genotype',
+      BEST,
+      '--indicators',
+      'synflow,params',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ space: 'nb201', genotype: BEST, dataset: null, inputShape: [32, 32, 3], classes: 10 });
@@ -26,7 +36,16 @@ describe('mstf proxies score', () => {
   });
 
   it('a data indicator without --dataset is one clear error line', async () => {
-    const r = await runCli(['proxies', 'score', '--space', 'nb201', '--genotype', BEST, '--indicators', 'grad_norm,synflow']);
+    const r = await runCli([
+      'proxies',
+      'score',
+      '--space',
+      'nb201',
+      '--genotype',
+      BEST,
+      '--indicators',
+      'grad_norm,synflow',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       'mstf: INVALID_ARGUMENT: indicator grad_norm reads images: give --dataset <id> (e.g. breastmnist) or choose data-free ones (synflow, flops, params)',
@@ -41,9 +60,21 @@ describe('mstf proxies score', () => {
 
   it('data indicators on an mstf network for the embedded BreastMNIST batch', async () => {
     const r = await runCli([
-      'proxies', 'score', '--space', 'mstf', '--channels', '4', '--batch-size', '8', '--dataset', 'breastmnist',
-      '--genotype', '1,0,6,1,6,2,6,2,3,1,3,3,3,1,0,0,7,0,2,1,1,2,1,1,4,3,0,1,1,0,1,1,0,2,7,3,2,2,5,4,5,4',
-      '--indicators', 'jacob_cov,snip', '--json',
+      'proxies',
+      'score',
+      '--space',
+      'mstf',
+      '--channels',
+      '4',
+      '--batch-size',
+      '8',
+      '--dataset',
+      'breastmnist',
+      '--genotype',
+      '1,0,6,1,6,2,6,2,3,1,3,3,3,1,0,0,7,0,2,1,1,2,1,1,4,3,0,1,1,0,1,1,0,2,7,3,2,2,5,4,5,4',
+      '--indicators',
+      'jacob_cov,snip',
+      '--json',
     ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -54,9 +85,21 @@ describe('mstf proxies score', () => {
 });
 
 describe('mstf validate proxies', () => {
-  it('params: counts match the table\'s params_M; correlations match a recomputation from the table', async () => {
+  it("params: counts match the table's params_M; correlations match a recomputation from the table", async () => {
     expect(fs.existsSync(TABLE)).toBe(true);
-    const r = await runCli(['validate', 'proxies', '--space', 'nb201', '--sample', '40', '--indicators', 'params', '--seed', '3', '--json']);
+    const r = await runCli([
+      'validate',
+      'proxies',
+      '--space',
+      'nb201',
+      '--sample',
+      '40',
+      '--indicators',
+      'params',
+      '--seed',
+      '3',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.sample).toBe(40);
@@ -65,10 +108,15 @@ describe('mstf validate proxies', () => {
     const rows = out.rows as { index: number; scores: { params: number } }[];
     // A few table rows hold a mean over differently built networks (e.g. #11178: 0.147972666...), not a
     // count: compare the rows whose params_M is a whole number of parameters.
-    const whole = rows.filter((x) => Math.abs(byIndex.get(x.index)!.paramsM * 1e6 - Math.round(byIndex.get(x.index)!.paramsM * 1e6)) < 1e-6);
+    const whole = rows.filter(
+      (x) => Math.abs(byIndex.get(x.index)!.paramsM * 1e6 - Math.round(byIndex.get(x.index)!.paramsM * 1e6)) < 1e-6,
+    );
     expect(whole.length).toBeGreaterThanOrEqual(36);
     for (const row of whole) expect(row.scores.params).toBe(Math.round(byIndex.get(row.index)!.paramsM * 1e6));
-    const expected = spearman(rows.map((x) => x.scores.params), rows.map((x) => byIndex.get(x.index)!.acc.cifar10));
+    const expected = spearman(
+      rows.map((x) => x.scores.params),
+      rows.map((x) => byIndex.get(x.index)!.acc.cifar10),
+    );
     expect(out.correlations.params.cifar10.spearman).toBeCloseTo(expected, 12);
     expect(out.correlations.params.n).toBe(40);
     expect(r.stderr).toMatch(/scored 40\/40/);

@@ -85,7 +85,10 @@ describe('grasp', () => {
     const w = read(net, 'fc1/weight');
     const b = read(net, 'fc1/bias')[0]!;
     const p = softmaxRows(addRow(matmul(x, w), b));
-    const g = matmul(transpose(x), p.map((row, i) => row.map((v, k) => (v - (batch.labels[i] === k ? 1 : 0)) / n)));
+    const g = matmul(
+      transpose(x),
+      p.map((row, i) => row.map((v, k) => (v - (batch.labels[i] === k ? 1 : 0)) / n)),
+    );
     const hg = w.map((row) => row.map(() => 0));
     for (let i = 0; i < n; i++) {
       const dz = matmul([x[i]!], g)[0]!;

@@ -137,7 +137,9 @@ describe('fisher by hand with batchnorm in train mode', () => {
     const [gamma, beta] = [p('bn/gamma'), p('bn/beta')];
     const x = (n: number, px: number, c: number) => batch.x[(n * 2 + px) * 2 + c]!;
     // forward
-    const a = [...Array(N)].map((_, n) => [0, 1].map((px) => [0, 1].map((k) => x(n, px, 0) * W[k]! + x(n, px, 1) * W[2 + k]! + b[k]!)));
+    const a = [...Array(N)].map((_, n) =>
+      [0, 1].map((px) => [0, 1].map((k) => x(n, px, 0) * W[k]! + x(n, px, 1) * W[2 + k]! + b[k]!)),
+    );
     const m = N * 2;
     const mu = [0, 1].map((k) => a.flat().reduce((s, v) => s + v[k]!, 0) / m);
     const rstd = [0, 1].map((k) => 1 / Math.sqrt(a.flat().reduce((s, v) => s + (v[k]! - mu[k]!) ** 2, 0) / m + 1e-5));
@@ -156,9 +158,15 @@ describe('fisher by hand with batchnorm in train mode', () => {
     const dxh = dy.map((r) => r.map((v) => v.map((u, k) => u * gamma[k]!)));
     const meanD = [0, 1].map((k) => dxh.flat().reduce((s, v) => s + v[k]!, 0) / m);
     const meanDX = [0, 1].map((k) => dxh.flat().reduce((s, v, i) => s + v[k]! * xh.flat()[i]![k]!, 0) / m);
-    const da = dxh.map((r, n) => r.map((v, px) => v.map((u, k) => rstd[k]! * (u - meanD[k]! - xh[n]![px]![k]! * meanDX[k]!))));
+    const da = dxh.map((r, n) =>
+      r.map((v, px) => v.map((u, k) => rstd[k]! * (u - meanD[k]! - xh[n]![px]![k]! * meanDX[k]!))),
+    );
     // fisher: per channel 0.5 * mean_n (sum_space a * dL/da)^2, times prod(weight.shape[1:]) = fan-in (2 and 2)
-    const convF = [0, 1].reduce((s, k) => s + (0.5 * a.reduce((t, an, n) => t + (an[0]![k]! * da[n]![0]![k]! + an[1]![k]! * da[n]![1]![k]!) ** 2, 0)) / N, 0);
+    const convF = [0, 1].reduce(
+      (s, k) =>
+        s + (0.5 * a.reduce((t, an, n) => t + (an[0]![k]! * da[n]![0]![k]! + an[1]![k]! * da[n]![1]![k]!) ** 2, 0)) / N,
+      0,
+    );
     const fcF = [0, 1].reduce((s, j) => s + (0.5 * z.reduce((t, zn, n) => t + (zn[j]! * dz[n]![j]!) ** 2, 0)) / N, 0);
     const expected = 2 * convF + 2 * fcF;
     const v = await fisher.score({ net, ir, batch, seed: 9 }, undefined);

@@ -40,7 +40,11 @@ function batchOf(rows: number[][]): Batch {
 describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
   it('codes 101, 110, 001 give K = [[3,1,2],[1,3,0],[2,0,3]], det 12, score ln 12', async () => {
     const net = compileNetwork(reluNet, { seed: 0 });
-    const batch = batchOf([[0.5, -1, 2], [1, 3, -0.2], [-1, -2, 0.7]]);
+    const batch = batchOf([
+      [0.5, -1, 2],
+      [1, 3, -0.2],
+      [-1, -2, 0.7],
+    ]);
     const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBeCloseTo(Math.log(12), 12);
@@ -49,7 +53,11 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
 
   it('two examples with the same code give -Infinity (singular K), not an error', async () => {
     const net = compileNetwork(reluNet, { seed: 0 });
-    const batch = batchOf([[0.5, -1, 2], [1, 3, -0.2], [2, -5, 0.1]]);
+    const batch = batchOf([
+      [0.5, -1, 2],
+      [1, 3, -0.2],
+      [2, -5, 0.1],
+    ]);
     const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBe(-Infinity);
@@ -94,7 +102,22 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
   });
 
   it('codes of special floats follow v > 0: -0, NaN, -Inf, negative denormals inactive; +Inf, denormals active', () => {
-    const special = [0, -0, 1e-45, -1e-45, NaN, -NaN, Infinity, -Infinity, 3.4e38, -3.4e38, 1, -1, 2 ** -126, -(2 ** -126)];
+    const special = [
+      0,
+      -0,
+      1e-45,
+      -1e-45,
+      NaN,
+      -NaN,
+      Infinity,
+      -Infinity,
+      3.4e38,
+      -3.4e38,
+      1,
+      -1,
+      2 ** -126,
+      -(2 ** -126),
+    ];
     const rng = new Rng(8);
     const n = 4;
     const rows = Array.from({ length: n }, () => rng.shuffle([...special, ...special, ...special]));
@@ -136,7 +159,11 @@ describe('jacob_cov_v1 (zero-cost-nas Jacobian correlation)', () => {
 
   it('an identity correlation matrix scores -N (ln(1+k) + 1/(1+k)) ~ -N', () => {
     // Zero-mean, mutually orthogonal rows: corrcoef = I_3.
-    const s = jacobianCorrelationScore([[1, -1, 0, 0], [0, 0, 1, -1], [1, 1, -1, -1]]);
+    const s = jacobianCorrelationScore([
+      [1, -1, 0, 0],
+      [0, 0, 1, -1],
+      [1, 1, -1, -1],
+    ]);
     expect(s).toBeCloseTo(-3 * (Math.log(1 + k) + 1 / (1 + k)), 10);
     expect(s).toBeCloseTo(-3, 4);
   });

@@ -4,7 +4,8 @@ import { Rng } from '../../core/util/rng.js';
 
 export type Mat = number[][];
 
-export const matmul = (a: Mat, b: Mat): Mat => a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
+export const matmul = (a: Mat, b: Mat): Mat =>
+  a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
 export const transpose = (a: Mat): Mat => a[0]!.map((_, j) => a.map((row) => row[j]!));
 export const addRow = (a: Mat, b: number[]): Mat => a.map((row) => row.map((v, j) => v + b[j]!));
 export const frob = (a: Mat): number => Math.sqrt(a.flat().reduce((s, v) => s + v * v, 0));

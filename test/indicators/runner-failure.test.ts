@@ -58,7 +58,7 @@ describe('a batch smaller than an indicator needs', () => {
 
   it('is refused before any work by checkBatchFits, naming the indicators and the minimum', () => {
     expect(() => checkBatchFits([jacobCov, synflow], one)).toThrow(
-      'the batch has 1 image; jacob_cov needs at least 2 (raise --batch-size, or check the split\'s size)',
+      "the batch has 1 image; jacob_cov needs at least 2 (raise --batch-size, or check the split's size)",
     );
     expect(() => checkBatchFits([jacobCov, synflow], batch)).not.toThrow();
     expect(() => checkBatchFits([synflow], one)).not.toThrow(); // data-free

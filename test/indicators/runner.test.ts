@@ -37,7 +37,13 @@ describe('scoreArchitecture', () => {
   });
 
   it('records a NaN score as non-finite and an exception as an error; the others still run', async () => {
-    const nan: Indicator = { kind: 'indicator', id: 'nan', description: '', needs: { data: false, labels: false, backward: false }, score: () => ({ score: NaN }) };
+    const nan: Indicator = {
+      kind: 'indicator',
+      id: 'nan',
+      description: '',
+      needs: { data: false, labels: false, backward: false },
+      score: () => ({ score: NaN }),
+    };
     const boom: Indicator = {
       kind: 'indicator',
       id: 'boom',
@@ -93,7 +99,12 @@ describe('scoreArchitecture', () => {
     const ids = ['flops', 'params'];
     await scoreArchitecture({ ir, indicators: indicators.filter((i) => ids.includes(i.id)), seed: 0, compile });
     expect(compiled).toBe(0);
-    await scoreArchitecture({ ir, indicators: indicators.filter((i) => i.id === 'synflow' || i.id === 'params'), seed: 0, compile });
+    await scoreArchitecture({
+      ir,
+      indicators: indicators.filter((i) => i.id === 'synflow' || i.id === 'params'),
+      seed: 0,
+      compile,
+    });
     expect(compiled).toBe(1);
   });
 });
@@ -101,13 +112,23 @@ describe('scoreArchitecture', () => {
 describe('@mstf/indicators plugin and selection', () => {
   it('registers the nine indicators; lists resolve with clear errors', async () => {
     const kernel = await bootKernel({ settings: resolveSettings({}), builtins: [indicatorsPlugin], config: {} });
-    expect(kernel.registry('indicator').ids().sort()).toEqual(
-      ['fisher', 'flops', 'grad_norm', 'grasp', 'jacob_cov', 'jacob_cov_v1', 'params', 'snip', 'synflow'],
-    );
+    expect(kernel.registry('indicator').ids().sort()).toEqual([
+      'fisher',
+      'flops',
+      'grad_norm',
+      'grasp',
+      'jacob_cov',
+      'jacob_cov_v1',
+      'params',
+      'snip',
+      'synflow',
+    ]);
     const sel = selectIndicators(kernel, 'synflow, params');
     expect(sel.indicators.map((i) => i.id)).toEqual(['synflow', 'params']);
     expect(sel.optionsById.synflow).toEqual({ rescale: true });
-    expect(() => parseIndicatorList('synflow,nope', ['synflow'])).toThrow(/unknown indicator "nope" \(known: synflow, or all\)/);
+    expect(() => parseIndicatorList('synflow,nope', ['synflow'])).toThrow(
+      /unknown indicator "nope" \(known: synflow, or all\)/,
+    );
     expect(parseIndicatorList('all', ['a', 'b'])).toEqual(['a', 'b']);
   });
 });

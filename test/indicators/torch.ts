@@ -30,12 +30,31 @@ export function requireTorch(): void {
   }
 }
 
-export function torchReference(ir: NetworkIR, net: Network, batch: Batch, dtype: 'float64' | 'float32' = 'float64'): TorchReference {
+export function torchReference(
+  ir: NetworkIR,
+  net: Network,
+  batch: Batch,
+  dtype: 'float64' | 'float32' = 'float64',
+): TorchReference {
   requireTorch();
   const params: Record<string, { shape: number[]; values: number[] }> = {};
-  for (const p of net.paramInfo) params[p.name] = { shape: p.shape, values: Array.from(net.params.get(p.name)!.dataSync()) };
-  const input = JSON.stringify({ ir, params, x: Array.from(batch.x), xShape: batch.shape, labels: Array.from(batch.labels), dtype });
-  const r = spawnSync(PYTHON, [SCRIPT], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  if (r.status !== 0) throw new Error(`torch_reference.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  for (const p of net.paramInfo)
+    params[p.name] = { shape: p.shape, values: Array.from(net.params.get(p.name)!.dataSync()) };
+  const input = JSON.stringify({
+    ir,
+    params,
+    x: Array.from(batch.x),
+    xShape: batch.shape,
+    labels: Array.from(batch.labels),
+    dtype,
+  });
+  const r = spawnSync(PYTHON, [SCRIPT], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (r.status !== 0)
+    throw new Error(`torch_reference.py failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(r.stdout) as TorchReference;
 }

@@ -17,7 +17,18 @@ describe('IRBuilder', () => {
     expect(ir).toStrictEqual({
       nodes: [
         { id: 'in', op: 'input', inputs: [], shape: [8, 8, 3] },
-        { id: 'c', op: 'conv', inputs: ['in'], filters: 4, kernel: [3, 3], stride: 1, padding: 1, bias: false, group: 'stem', label: 'conv' },
+        {
+          id: 'c',
+          op: 'conv',
+          inputs: ['in'],
+          filters: 4,
+          kernel: [3, 3],
+          stride: 1,
+          padding: 1,
+          bias: false,
+          group: 'stem',
+          label: 'conv',
+        },
         { id: 'd', op: 'depthwise', inputs: ['c'], kernel: [1, 7], stride: 2, padding: 'same', group: 'g' },
         { id: 'p', op: 'pool', inputs: ['c'], mode: 'max', window: 2, stride: 2, padding: 'same' },
         { id: 's', op: 'add', inputs: ['d', 'p'], label: 'sum' },
@@ -38,13 +49,28 @@ describe('IRBuilder', () => {
   it('reluConvBn is ReLU - conv - BN with ids <prefix>_relu/_conv/_bn and one tag, and build keeps meta', () => {
     const b = new IRBuilder();
     b.input('in', [4, 4, 2], { group: 'input', label: 'input' });
-    const out = b.reluConvBn('u', 'in', { filters: 6, kernel: 1, stride: 1, padding: 'same' }, { group: 'g', label: '1x1' });
+    const out = b.reluConvBn(
+      'u',
+      'in',
+      { filters: 6, kernel: 1, stride: 1, padding: 'same' },
+      { group: 'g', label: '1x1' },
+    );
     expect(out).toBe('u_bn');
     expect(b.build(out, { space: 'x' })).toStrictEqual({
       nodes: [
         { id: 'in', op: 'input', inputs: [], shape: [4, 4, 2], group: 'input', label: 'input' },
         { id: 'u_relu', op: 'relu', inputs: ['in'], group: 'g', label: '1x1' },
-        { id: 'u_conv', op: 'conv', inputs: ['u_relu'], filters: 6, kernel: [1, 1], stride: 1, padding: 'same', group: 'g', label: '1x1' },
+        {
+          id: 'u_conv',
+          op: 'conv',
+          inputs: ['u_relu'],
+          filters: 6,
+          kernel: [1, 1],
+          stride: 1,
+          padding: 'same',
+          group: 'g',
+          label: '1x1',
+        },
         { id: 'u_bn', op: 'batchnorm', inputs: ['u_conv'], group: 'g', label: '1x1' },
       ],
       output: 'u_bn',

@@ -12,25 +12,33 @@ const one = (node: IRNode, shape: [number, number, number] = [32, 32, 16]): { fl
 
 describe('single layers', () => {
   it('conv 3x3 16->32 same stride 1 on 32x32: 32*32*32*3*3*16 MACs, 3*3*16*32 weights', () => {
-    expect(one({ id: 'c', op: 'conv', inputs: ['in'], filters: 32, kernel: [3, 3], stride: 1, padding: 'same' })).toEqual({
+    expect(
+      one({ id: 'c', op: 'conv', inputs: ['in'], filters: 32, kernel: [3, 3], stride: 1, padding: 'same' }),
+    ).toEqual({
       flops: 4718592,
       params: 4608,
     });
   });
   it('conv 1x7 stride 2 with bias: 16*16*8*1*7*16 MACs, 7*16*8 + 8 params', () => {
-    expect(one({ id: 'c', op: 'conv', inputs: ['in'], filters: 8, kernel: [1, 7], stride: 2, padding: 'same', bias: true })).toEqual({
+    expect(
+      one({ id: 'c', op: 'conv', inputs: ['in'], filters: 8, kernel: [1, 7], stride: 2, padding: 'same', bias: true }),
+    ).toEqual({
       flops: 229376,
       params: 904,
     });
   });
   it('depthwise 5x5 dilation 2 (same): 32*32*16*25 MACs, 400 params', () => {
-    expect(one({ id: 'd', op: 'depthwise', inputs: ['in'], kernel: [5, 5], stride: 1, padding: 'same', dilation: 2 })).toEqual({
+    expect(
+      one({ id: 'd', op: 'depthwise', inputs: ['in'], kernel: [5, 5], stride: 1, padding: 'same', dilation: 2 }),
+    ).toEqual({
       flops: 409600,
       params: 400,
     });
   });
   it('depthwise multiplier 2 stride 2 valid 3x3: 15*15*32*9 MACs, 3*3*16*2 params', () => {
-    expect(one({ id: 'd', op: 'depthwise', inputs: ['in'], kernel: [3, 3], stride: 2, padding: 'valid', multiplier: 2 })).toEqual({
+    expect(
+      one({ id: 'd', op: 'depthwise', inputs: ['in'], kernel: [3, 3], stride: 2, padding: 'valid', multiplier: 2 }),
+    ).toEqual({
       flops: 64800,
       params: 288,
     });

@@ -34,7 +34,12 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Row[];
     expect(rows).toContainEqual(
-      expect.objectContaining({ kind: 'indicator', id: 'layer_depth', plugin: 'mstf-plugin-example', version: '1.0.0' }),
+      expect.objectContaining({
+        kind: 'indicator',
+        id: 'layer_depth',
+        plugin: 'mstf-plugin-example',
+        version: '1.0.0',
+      }),
     );
     expect(rows.every((x) => x.kind === 'indicator')).toBe(true);
   });
@@ -51,7 +56,10 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
 
   it('fails before any work with one line naming the plugin: duplicate id, future API, invalid options', async () => {
     const cwd = tempDir();
-    const dup = await runCli(['extensions', 'list', '--plugin', example, '--plugin', path.join(bad, 'duplicate-id.js')], { cwd });
+    const dup = await runCli(
+      ['extensions', 'list', '--plugin', example, '--plugin', path.join(bad, 'duplicate-id.js')],
+      { cwd },
+    );
     expect(dup.code).toBe(1);
     expect(dup.stderr).toBe(
       'mstf: PLUGIN_DUPLICATE: plugin mstf-plugin-duplicate: indicator id "layer_depth" is already registered by plugin mstf-plugin-example\n',
@@ -60,7 +68,9 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
 
     const future = await runCli(['extensions', 'list', '--plugin', path.join(bad, 'future-api.js')], { cwd });
     expect(future.code).toBe(1);
-    expect(future.stderr).toMatch(/^mstf: PLUGIN_API_VERSION: plugin mstf-plugin-from-the-future: needs kernel API \^2\.0\.0, this mstf provides 1\.\d+\.\d+\n$/);
+    expect(future.stderr).toMatch(
+      /^mstf: PLUGIN_API_VERSION: plugin mstf-plugin-from-the-future: needs kernel API \^2\.0\.0, this mstf provides 1\.\d+\.\d+\n$/,
+    );
 
     fs.writeFileSync(
       path.join(cwd, 'mstf.config.json'),
@@ -68,6 +78,8 @@ describe('mstf extensions list with third-party plugins (end to end)', () => {
     );
     const opts = await runCli(['extensions', 'list'], { cwd });
     expect(opts.code).toBe(1);
-    expect(opts.stderr).toMatch(/^mstf: PLUGIN_OPTIONS: plugin mstf-plugin-example: invalid options for indicator "layer_depth" \(ops\.0: .+\)\n$/);
+    expect(opts.stderr).toMatch(
+      /^mstf: PLUGIN_OPTIONS: plugin mstf-plugin-example: invalid options for indicator "layer_depth" \(ops\.0: .+\)\n$/,
+    );
   });
 });

@@ -50,15 +50,18 @@ describe('plugin loader', () => {
     expect(reg.ids().sort()).toEqual(['x', 'y']);
     expect(reg.entry('x').plugin).toBe('a');
     expect(reg.isFrozen).toBe(true);
-    expect(() => reg.add({ kind: 'indicator', extension: indicator('z'), plugin: 'late', version: '1', options: {} })).toThrow(
-      /cannot register indicator "z" after boot/,
-    );
+    expect(() =>
+      reg.add({ kind: 'indicator', extension: indicator('z'), plugin: 'late', version: '1', options: {} }),
+    ).toThrow(/cannot register indicator "z" after boot/);
     expect(() => reg.get('nope')).toThrow(/unknown indicator "nope" \(known: x, y\)/);
   });
 
   it('refuses a duplicate extension id, naming both plugins', async () => {
     const e = await bootError(
-      bootKernel({ settings: settings(), builtins: [plugin('first-plugin', ['dup']), plugin('second-plugin', ['dup'])] }),
+      bootKernel({
+        settings: settings(),
+        builtins: [plugin('first-plugin', ['dup']), plugin('second-plugin', ['dup'])],
+      }),
     );
     expect(e.code).toBe('PLUGIN_DUPLICATE');
     expect(e.message).toBe('plugin second-plugin: indicator id "dup" is already registered by plugin first-plugin');
@@ -66,10 +69,14 @@ describe('plugin loader', () => {
   });
 
   it('refuses an incompatible apiVersion with the kernel version in the message', async () => {
-    const e = await bootError(bootKernel({ settings: settings(), builtins: [plugin('old-plugin', ['a'], { apiVersion: '^0.3.0' })] }));
+    const e = await bootError(
+      bootKernel({ settings: settings(), builtins: [plugin('old-plugin', ['a'], { apiVersion: '^0.3.0' })] }),
+    );
     expect(e.code).toBe('PLUGIN_API_VERSION');
     expect(e.message).toBe(`plugin old-plugin: needs kernel API ^0.3.0, this mstf provides ${KERNEL_API_VERSION}`);
-    const bad = await bootError(bootKernel({ settings: settings(), builtins: [plugin('weird', ['a'], { apiVersion: 'banana' })] }));
+    const bad = await bootError(
+      bootKernel({ settings: settings(), builtins: [plugin('weird', ['a'], { apiVersion: 'banana' })] }),
+    );
     expect(bad.message).toBe('plugin weird: apiVersion "banana" is not a semver range');
   });
 
@@ -92,7 +99,11 @@ describe('plugin loader', () => {
     });
     expect(set.optionsOf('indicator', 'tuned')).toEqual({ eps: 2 });
     const e = await bootError(
-      bootKernel({ settings: settings(), builtins: [withOptions], config: { options: { indicator: { tuned: { eps: -1 } } } } }),
+      bootKernel({
+        settings: settings(),
+        builtins: [withOptions],
+        config: { options: { indicator: { tuned: { eps: -1 } } } },
+      }),
     );
     expect(e.code).toBe('PLUGIN_OPTIONS');
     expect(e.message).toMatch(/^plugin opt-plugin: invalid options for indicator "tuned" \(eps: .+\)$/);
@@ -126,9 +137,13 @@ describe('plugin loader', () => {
     expect(k.registry('indicator').entry('layer_depth').plugin).toBe('mstf-plugin-example');
     expect(k.plugins.map((p) => p.source)).toEqual([fixture]);
 
-    const e = await bootError(bootKernel({ settings: resolveSettings({ cwd }), builtins: [], extraPlugins: ['./no-such-plugin'] }));
+    const e = await bootError(
+      bootKernel({ settings: resolveSettings({ cwd }), builtins: [], extraPlugins: ['./no-such-plugin'] }),
+    );
     expect(e.code).toBe('PLUGIN_LOAD');
-    expect(e.message).toMatch(/^plugin \.\/no-such-plugin: cannot resolve \(no such file or directory: .*no-such-plugin\)$/);
+    expect(e.message).toMatch(
+      /^plugin \.\/no-such-plugin: cannot resolve \(no such file or directory: .*no-such-plugin\)$/,
+    );
   });
 
   it('reports a broken config file in one line', async () => {

@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult, ImageContent } from '@modelcontextprotocol/sdk/types.js';
-import { assertBuilt, call, callOk, connectStdio, makeWorkspace, pollStatus, stopStarted, type Connected, type Workspace } from './harness.js';
+import {
+  assertBuilt,
+  call,
+  callOk,
+  connectStdio,
+  makeWorkspace,
+  pollStatus,
+  stopStarted,
+  type Connected,
+  type Workspace,
+} from './harness.js';
 import { TINY } from './flow.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -73,19 +83,33 @@ describe('figures through MCP: image content and PNG resources', () => {
     const plain = await call(conn.client, 'describe_architecture', { searchId, hash: selected.hash });
     expect(plain.content.map((c) => c.type)).toEqual(['text']);
 
-    const byMember = imageOf(await call(conn.client, 'describe_architecture', { searchId, hash: selected.hash.slice(0, 8), image: true }));
+    const byMember = imageOf(
+      await call(conn.client, 'describe_architecture', { searchId, hash: selected.hash.slice(0, 8), image: true }),
+    );
     pngSize(byMember);
     const byGenotype = imageOf(
-      await call(conn.client, 'describe_architecture', { genotype: selected.genotype, dataset: TINY.dataset, channels: TINY.channels, image: true }),
+      await call(conn.client, 'describe_architecture', {
+        genotype: selected.genotype,
+        dataset: TINY.dataset,
+        channels: TINY.channels,
+        image: true,
+      }),
     );
     expect(byGenotype.equals(byMember)).toBe(true);
     // Another channel count draws other numbers: a different picture.
     const wider = imageOf(
-      await call(conn.client, 'describe_architecture', { genotype: selected.genotype, dataset: TINY.dataset, channels: 4 * TINY.channels, image: true }),
+      await call(conn.client, 'describe_architecture', {
+        genotype: selected.genotype,
+        dataset: TINY.dataset,
+        channels: 4 * TINY.channels,
+        image: true,
+      }),
     );
     expect(wider.equals(byMember)).toBe(false);
 
-    const res = await conn.client.readResource({ uri: `mstf://searches/${searchId}/architectures/${selected.hash}.png` });
+    const res = await conn.client.readResource({
+      uri: `mstf://searches/${searchId}/architectures/${selected.hash}.png`,
+    });
     const blob = res.contents[0] as { mimeType?: string; blob?: string };
     expect(blob.mimeType).toBe('image/png');
     expect(Buffer.from(blob.blob!, 'base64').equals(byMember)).toBe(true);
@@ -99,11 +123,19 @@ describe('figures through MCP: image content and PNG resources', () => {
     let imageAt = 0;
     let listAt = 0;
     // The drawing's layout (dagre) is synchronous: on the event loop it would hold list_searches back.
-    const image = call(conn.client, 'describe_architecture', { searchId, image: true }).then((r) => ((imageAt = performance.now() - t0), r));
-    const list = call(conn.client, 'list_searches').then((r) => ((listAt = performance.now() - t0), r));
+    const image = call(conn.client, 'describe_architecture', { searchId, image: true }).then((r) => {
+      imageAt = performance.now() - t0;
+      return r;
+    });
+    const list = call(conn.client, 'list_searches').then((r) => {
+      listAt = performance.now() - t0;
+      return r;
+    });
     const [r] = await Promise.all([image, list]);
     pngSize(imageOf(r));
-    console.log(`figures: describe_architecture image ${imageAt.toFixed(0)} ms, list_searches sent after it ${listAt.toFixed(0)} ms`);
+    console.log(
+      `figures: describe_architecture image ${imageAt.toFixed(0)} ms, list_searches sent after it ${listAt.toFixed(0)} ms`,
+    );
     expect(listAt).toBeLessThan(imageAt);
   });
 
@@ -113,8 +145,14 @@ describe('figures through MCP: image content and PNG resources', () => {
     expect(templates).toContainEqual(['mstf://searches/{id}/pareto.png', 'image/png']);
     expect(templates).toContainEqual(['mstf://searches/{id}/architectures/{hash}.png', 'image/png']);
 
-    await expect(conn.client.readResource({ uri: `mstf://searches/${searchId}/architectures/ffffffffffff.png` })).rejects.toMatchObject({ code: -32002 });
-    await expect(conn.client.readResource({ uri: 'mstf://searches/no-such-search/pareto.png' })).rejects.toMatchObject({ code: -32002 });
-    await expect(conn.client.readResource({ uri: 'mstf://searches/no-such-search/architectures/abcd.png' })).rejects.toMatchObject({ code: -32002 });
+    await expect(
+      conn.client.readResource({ uri: `mstf://searches/${searchId}/architectures/ffffffffffff.png` }),
+    ).rejects.toMatchObject({ code: -32002 });
+    await expect(conn.client.readResource({ uri: 'mstf://searches/no-such-search/pareto.png' })).rejects.toMatchObject({
+      code: -32002,
+    });
+    await expect(
+      conn.client.readResource({ uri: 'mstf://searches/no-such-search/architectures/abcd.png' }),
+    ).rejects.toMatchObject({ code: -32002 });
   });
 });

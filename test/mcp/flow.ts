@@ -28,7 +28,15 @@ export const TOOL_NAMES = [
 ];
 
 /** Population 4, offspring 4, 2 generations at C0 = 4, batch 8: 8 evaluations, a few seconds. */
-export const TINY = { dataset: 'breastmnist', population: 4, offspring: 4, generations: 2, channels: 4, batchSize: 8, seed: 3 };
+export const TINY = {
+  dataset: 'breastmnist',
+  population: 4,
+  offspring: 4,
+  generations: 2,
+  channels: 4,
+  batchSize: 8,
+  seed: 3,
+};
 
 /** Collects `notifications/resources/updated` by URI. */
 export function collectUpdates(client: Client): Map<string, number> {
@@ -56,12 +64,18 @@ export async function listsEveryTool(client: Client): Promise<void> {
   }
   // Portable schemas (the MCP Inspector's --strict rules): no `type: [x, "null"]`, no bare `{}` value schema.
   const walk = (node: unknown, at: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}[${i}]`));
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => {
+        walk(n, `${at}[${i}]`);
+      });
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     expect(Array.isArray(o.type), `${at}.type is an array`).toBe(false);
     const ap = o.additionalProperties;
-    if (ap !== null && typeof ap === 'object') expect(Object.keys(ap).length, `${at}.additionalProperties is {}`).toBeGreaterThan(0);
+    if (ap !== null && typeof ap === 'object')
+      expect(Object.keys(ap).length, `${at}.additionalProperties is {}`).toBeGreaterThan(0);
     for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
   };
   for (const t of tools) {
@@ -70,7 +84,16 @@ export async function listsEveryTool(client: Client): Promise<void> {
   }
   // start_search takes the same options as `mstf search` (SearchConfigSchema).
   const start = tools.find((t) => t.name === 'start_search')!;
-  for (const k of ['dataset', 'indicators', 'population', 'offspring', 'generations', 'channels', 'batchSize', 'seed']) {
+  for (const k of [
+    'dataset',
+    'indicators',
+    'population',
+    'offspring',
+    'generations',
+    'channels',
+    'batchSize',
+    'seed',
+  ]) {
     expect(Object.keys(start.inputSchema.properties ?? {})).toContain(k);
   }
 }
@@ -101,7 +124,13 @@ export async function searchCompletesAndMatchesCli(client: Client, ws: Workspace
   const pareto = await callOk(client, 'get_pareto_front', { searchId: id, detail: 'full' });
   const selected = await callOk(client, 'get_selected_architecture', { searchId: id });
   // The CLI's members, each with the context it was searched in (the search's C0, not the space default).
-  const context = { space: 'mstf', options: { channels: TINY.channels, blocks: 3 }, dataset: TINY.dataset, inputShape: [28, 28, 1], classes: 2 };
+  const context = {
+    space: 'mstf',
+    options: { channels: TINY.channels, blocks: 3 },
+    dataset: TINY.dataset,
+    inputShape: [28, 28, 1],
+    classes: 2,
+  };
   expect(pareto.basis).toBe('final');
   expect(pareto.pareto).toMatchObject(shown.pareto.map((m: object) => ({ ...m, context })));
   expect(pareto.pareto.length).toBeGreaterThan(0);
@@ -109,8 +138,12 @@ export async function searchCompletesAndMatchesCli(client: Client, ws: Workspace
   expect(selected.selected.genotype).toMatch(/^\d+(,\d+)+$/);
   // The summary keeps hash, size and scores of each member, and flags the pick.
   const summary = await callOk(client, 'get_pareto_front', { searchId: id });
-  expect(summary.pareto.map((m: { hash: string }) => m.hash)).toEqual(shown.pareto.map((m: { hash: string }) => m.hash));
-  expect(summary.pareto.filter((m: { selected?: boolean }) => m.selected).map((m: { hash: string }) => m.hash)).toEqual([shown.selected.hash]);
+  expect(summary.pareto.map((m: { hash: string }) => m.hash)).toEqual(
+    shown.pareto.map((m: { hash: string }) => m.hash),
+  );
+  expect(summary.pareto.filter((m: { selected?: boolean }) => m.selected).map((m: { hash: string }) => m.hash)).toEqual(
+    [shown.selected.hash],
+  );
 
   // The resources show the same as the tools.
   const res = await client.readResource({ uri: `mstf://searches/${id}/pareto` });
@@ -178,7 +211,11 @@ export async function badArgumentsAreOneLineErrors(client: Client): Promise<void
     ['describe_architecture', { genotype: '1,2,3' }, /genotype has 3 genes/],
     ['get_search_status', { searchId: 'no-such-search' }, /no-such-search/],
     ['get_training_status', { trainingId: '../../etc' }, /trainingId/],
-    ['start_training', { model: 'resnet18', dataset: 'breastmnist', channels: 8 }, /channels and blocks apply to searched architectures, not to model resnet18/],
+    [
+      'start_training',
+      { model: 'resnet18', dataset: 'breastmnist', channels: 8 },
+      /channels and blocks apply to searched architectures, not to model resnet18/,
+    ],
   ];
   for (const [tool, args, pattern] of cases) {
     const r = await call(client, tool, args);

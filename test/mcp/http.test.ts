@@ -4,7 +4,12 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, connectHttp, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
-import { badArgumentsAreOneLineErrors, cancelStopsARunningSearch, listsEveryTool, searchCompletesAndMatchesCli } from './flow.js';
+import {
+  badArgumentsAreOneLineErrors,
+  cancelStopsARunningSearch,
+  listsEveryTool,
+  searchCompletesAndMatchesCli,
+} from './flow.js';
 
 /** A raw POST with chosen Host / Origin headers: what a DNS-rebinding page in a browser would send. */
 function post(url: string, headers: Record<string, string>): Promise<number> {

@@ -39,7 +39,9 @@ describe('PathGuard: tool input stays in the workspace and the data directory', 
 
   it('refuses .. escapes, absolute paths elsewhere and symlinks that lead outside', () => {
     expect(() => guard.resolve('out', '../outside/x')).toThrow(/^out: \.\.\/outside\/x is outside the workspace/);
-    expect(() => guard.resolve('dataDir', '/etc')).toThrow(/dataDir: \/etc is outside the workspace .* or the data directory/);
+    expect(() => guard.resolve('dataDir', '/etc')).toThrow(
+      /dataDir: \/etc is outside the workspace .* or the data directory/,
+    );
     expect(() => guard.resolve('out', 'escape/new-file')).toThrow(/escape\/new-file is outside/);
     expect(() => guard.resolve('out', '')).toThrow(/out: expected a path/);
     // A sibling whose name starts like a root is not inside it.
@@ -53,10 +55,14 @@ describe('schemaErrorLine', () => {
     const sdk =
       'MCP error -32602: Input validation error: Invalid arguments for tool start_search: population must be at least 1 at population\n' +
       'Invalid input: expected string, received number at dataset';
-    expect(schemaErrorLine(sdk)).toBe('start_search: invalid arguments: population must be at least 1 (and 1 more problem)');
-    expect(schemaErrorLine('MCP error -32602: Input validation error: Invalid arguments for tool t: Too small: expected number to be >=1 at epochs')).toBe(
-      't: invalid arguments: epochs: Too small: expected number to be >=1',
+    expect(schemaErrorLine(sdk)).toBe(
+      'start_search: invalid arguments: population must be at least 1 (and 1 more problem)',
     );
+    expect(
+      schemaErrorLine(
+        'MCP error -32602: Input validation error: Invalid arguments for tool t: Too small: expected number to be >=1 at epochs',
+      ),
+    ).toBe('t: invalid arguments: epochs: Too small: expected number to be >=1');
     expect(schemaErrorLine('MCP error -32602: Tool nope not found')).toBe('Tool nope not found');
   });
 });

@@ -5,7 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, call, callOk, cliJson, connectStdio, isAlive, sleep, textOf, makeWorkspace, stopStarted, type Connected, type Workspace } from './harness.js';
+import {
+  assertBuilt,
+  call,
+  callOk,
+  cliJson,
+  connectStdio,
+  isAlive,
+  sleep,
+  textOf,
+  makeWorkspace,
+  stopStarted,
+  type Connected,
+  type Workspace,
+} from './harness.js';
 import {
   badArgumentsAreOneLineErrors,
   cancelStopsARunningSearch,
@@ -74,7 +87,12 @@ describe('mstf mcp over stdio', () => {
       { onprogress: (p) => progress.push(p) },
     );
     expect(r.isError).toBeFalsy();
-    const scored = r.structuredContent as { scores: Record<string, number>; hash: string; flops: number; params: number };
+    const scored = r.structuredContent as {
+      scores: Record<string, number>;
+      hash: string;
+      flops: number;
+      params: number;
+    };
     // The search scored this genotype in another process: same batch, same initialisation, same numbers.
     expect(scored.hash).toBe(selected.hash);
     expect(scored.scores.jacob_cov).toBeCloseTo(selected.scores.jacob_cov, 6);
@@ -113,7 +131,12 @@ describe('mstf mcp over stdio', () => {
     // {searchId} alone describes the same network without re-typing anything, and the summary is short.
     const bySearch = await call(conn.client, 'describe_architecture', { searchId });
     const short = bySearch.structuredContent as any;
-    expect(short).toMatchObject({ hash: selected.hash, params: d.params, flops: d.flops, context: { options: { channels: TINY.channels } } });
+    expect(short).toMatchObject({
+      hash: selected.hash,
+      params: d.params,
+      flops: d.flops,
+      context: { options: { channels: TINY.channels } },
+    });
     expect(short.layers).toBeUndefined();
     expect(textOf(bySearch).length).toBeLessThan(1500);
   });

@@ -13,7 +13,16 @@ import {
   ResourceListChangedNotificationSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { assertBuilt, call, connectStdio, makeWorkspace, stopStarted, textOf, type Connected, type Workspace } from './harness.js';
+import {
+  assertBuilt,
+  call,
+  connectStdio,
+  makeWorkspace,
+  stopStarted,
+  textOf,
+  type Connected,
+  type Workspace,
+} from './harness.js';
 import { TINY, waitFor } from './flow.js';
 
 /** Whole-workflow budget of tool output, in characters (issue #14: under 25k). */
@@ -86,12 +95,26 @@ describe('the standard workflow through MCP only', () => {
     const table = await step('compare', { items: [{ trainingId: a.trainingId }, { trainingId: b.trainingId }] });
 
     const [mine, base] = table.rows;
-    expect(mine).toMatchObject({ kind: 'training', params: selected.params, flops: selected.flops, state: 'completed', epochs: 1 });
-    expect(base).toMatchObject({ kind: 'training', name: 'resnet18', params: resnet.params, flops: resnet.flops, state: 'completed' });
+    expect(mine).toMatchObject({
+      kind: 'training',
+      params: selected.params,
+      flops: selected.flops,
+      state: 'completed',
+      epochs: 1,
+    });
+    expect(base).toMatchObject({
+      kind: 'training',
+      name: 'resnet18',
+      params: resnet.params,
+      flops: resnet.flops,
+      state: 'completed',
+    });
     for (const row of [mine, base]) {
       for (const k of ['testAcc', 'testAuc', 'wallSeconds', 'trainSeconds']) expect(typeof row[k], k).toBe('number');
       // The numbers are the ones the training wrote.
-      const metrics = JSON.parse(fs.readFileSync(path.join(ws.dir, '.mstf', 'trainings', row.id, 'metrics.json'), 'utf8'));
+      const metrics = JSON.parse(
+        fs.readFileSync(path.join(ws.dir, '.mstf', 'trainings', row.id, 'metrics.json'), 'utf8'),
+      );
       expect(row.testAcc).toBeCloseTo(metrics.test.acc, 4);
       expect(row.testAuc).toBeCloseTo(metrics.test.auc, 4);
       expect(row.params).toBe(metrics.config.params);
@@ -107,28 +130,40 @@ describe('the standard workflow through MCP only', () => {
   }, 360_000);
 
   it('logs what it starts as MCP logging notifications, and announces new searches and trainings with list_changed', async () => {
-    await waitFor(() => logs.some((l) => l.includes(`search ${searchId} started`)), 'a logging notification for the search');
+    await waitFor(
+      () => logs.some((l) => l.includes(`search ${searchId} started`)),
+      'a logging notification for the search',
+    );
     expect(logs.some((l) => /training \S+ started/.test(l))).toBe(true);
     await waitFor(() => listChanged > 0, 'notifications/resources/list_changed');
   });
 
   it('answers an unknown tool with JSON-RPC -32602 and a missing resource with -32002', async () => {
     await expect(conn.client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
-    await expect(conn.client.readResource({ uri: 'mstf://searches/no-such-search' })).rejects.toMatchObject({ code: -32002 });
+    await expect(conn.client.readResource({ uri: 'mstf://searches/no-such-search' })).rejects.toMatchObject({
+      code: -32002,
+    });
     await expect(conn.client.readResource({ uri: 'mstf://nothing-here' })).rejects.toMatchObject({ code: -32002 });
-    await expect(conn.client.readResource({ uri: 'mstf://trainings/no-such-training' })).rejects.toMatchObject({ code: -32002 });
+    await expect(conn.client.readResource({ uri: 'mstf://trainings/no-such-training' })).rejects.toMatchObject({
+      code: -32002,
+    });
   });
 
   it('offers the standard workflows as prompts, with completions for dataset, search and indicator ids', async () => {
     const { prompts } = await conn.client.listPrompts();
-    expect(prompts.map((p) => p.name).sort()).toEqual(['compare_with_baseline', 'find_small_architecture', 'reproduce_paper_row']);
+    expect(prompts.map((p) => p.name).sort()).toEqual([
+      'compare_with_baseline',
+      'find_small_architecture',
+      'reproduce_paper_row',
+    ]);
     const got = await conn.client.getPrompt({ name: 'compare_with_baseline', arguments: { searchId } });
     const text = (got.messages[0]!.content as { text: string }).text;
     expect(text).toContain(`start_training {"searchId": "${searchId}"`);
     expect(text).toContain('compare');
 
     const complete = async (prompt: string, name: string, value: string) =>
-      (await conn.client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value } })).completion.values;
+      (await conn.client.complete({ ref: { type: 'ref/prompt', name: prompt }, argument: { name, value } })).completion
+        .values;
     expect(await complete('find_small_architecture', 'dataset', 'br')).toEqual(['breastmnist']);
     expect(await complete('compare_with_baseline', 'searchId', searchId.slice(0, 6))).toContain(searchId);
     expect(await complete('compare_with_baseline', 'baseline', 'resnet')).toEqual(['resnet18', 'resnet50']);
@@ -144,14 +179,25 @@ describe('the standard workflow through MCP only', () => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(
         path.join(dir, 'status.json'),
-        JSON.stringify({ id: `t-fake-${i}`, state: 'completed', epoch: 1, epochs: 1, bestValAuc: 0.5, bestEpoch: 0, etaSeconds: 0, pid: 1, outDir: dir }),
+        JSON.stringify({
+          id: `t-fake-${i}`,
+          state: 'completed',
+          epoch: 1,
+          epochs: 1,
+          bestValAuc: 0.5,
+          bestEpoch: 0,
+          etaSeconds: 0,
+          pid: 1,
+          outDir: dir,
+        }),
       );
     }
     const seen = new Set<string>();
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const p = (await call(conn.client, 'list_trainings', { limit: 25, ...(cursor ? { cursor } : {}) })).structuredContent as any;
+      const p = (await call(conn.client, 'list_trainings', { limit: 25, ...(cursor ? { cursor } : {}) }))
+        .structuredContent as any;
       expect(p.total).toBe(62);
       for (const t of p.trainings) seen.add(t.trainingId);
       cursor = p.nextCursor;
@@ -179,18 +225,28 @@ describe('the standard workflow through MCP only', () => {
 
   it('cancel_training stops a running training: it checkpoints and ends cancelled; a second cancel changes nothing', async () => {
     // 16 steps of ResNet-18: long enough to be caught running.
-    const t = (await call(conn.client, 'start_training', { model: 'resnet18', dataset: 'breastmnist', epochs: 1, batchSize: 16, maxTrain: 256, maxEval: 16 }))
-      .structuredContent as any;
+    const t = (
+      await call(conn.client, 'start_training', {
+        model: 'resnet18',
+        dataset: 'breastmnist',
+        epochs: 1,
+        batchSize: 16,
+        maxTrain: 256,
+        maxEval: 16,
+      })
+    ).structuredContent as any;
     let s: any;
     for (const deadline = Date.now() + 120_000; ; ) {
-      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 5 })).structuredContent;
+      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 5 }))
+        .structuredContent;
       if (s.state !== 'starting' || Date.now() > deadline) break;
     }
     expect(s.state).toBe('running');
     const first = (await call(conn.client, 'cancel_training', { trainingId: t.trainingId })).structuredContent as any;
     expect(['running', 'cancelled']).toContain(first.state);
     for (const deadline = Date.now() + 120_000; s.state !== 'cancelled' && Date.now() < deadline; ) {
-      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 10 })).structuredContent;
+      s = (await call(conn.client, 'get_training_status', { trainingId: t.trainingId, waitSeconds: 10 }))
+        .structuredContent;
     }
     expect(s.state).toBe('cancelled');
     expect(s.epoch).toBe(0);
@@ -202,17 +258,25 @@ describe('the standard workflow through MCP only', () => {
 
   it('a search cancelled before it ran resumes with resume_search and ends with the same pick as an uninterrupted run', async () => {
     const started = (await call(conn.client, 'start_search', { ...TINY })).structuredContent as any;
-    const cancelled = (await call(conn.client, 'cancel_search', { searchId: started.searchId })).structuredContent as any;
+    const cancelled = (await call(conn.client, 'cancel_search', { searchId: started.searchId }))
+      .structuredContent as any;
     expect(cancelled.status).toBe('cancelled');
     const resumed = await call(conn.client, 'resume_search', { searchId: started.searchId });
     expect(resumed.isError, textOf(resumed)).toBeFalsy();
     // Long-polls with a progressToken: a progress notification per stored candidate while they wait.
     const progress: { progress: number; total?: number }[] = [];
     let s: any = { status: 'queued' };
-    for (const deadline = Date.now() + 120_000; s.status !== 'completed' && s.status !== 'failed' && Date.now() < deadline; ) {
-      const r = await conn.client.callTool({ name: 'get_search_status', arguments: { searchId: started.searchId, waitSeconds: 30 } }, undefined, {
-        onprogress: (p) => progress.push(p),
-      });
+    for (
+      const deadline = Date.now() + 120_000;
+      s.status !== 'completed' && s.status !== 'failed' && Date.now() < deadline;
+    ) {
+      const r = await conn.client.callTool(
+        { name: 'get_search_status', arguments: { searchId: started.searchId, waitSeconds: 30 } },
+        undefined,
+        {
+          onprogress: (p) => progress.push(p),
+        },
+      );
       s = r.structuredContent;
     }
     expect(progress.length, 'progress notifications during the long-polls').toBeGreaterThan(0);
@@ -221,7 +285,8 @@ describe('the standard workflow through MCP only', () => {
     expect(s.status).toBe('completed');
     // Same configuration and seed as the first search: the same pick.
     const first = (await call(conn.client, 'get_selected_architecture', { searchId })).structuredContent as any;
-    const again = (await call(conn.client, 'get_selected_architecture', { searchId: started.searchId })).structuredContent as any;
+    const again = (await call(conn.client, 'get_selected_architecture', { searchId: started.searchId }))
+      .structuredContent as any;
     expect(again.selected.hash).toBe(first.selected.hash);
     expect(again.selected.scores).toEqual(first.selected.scores);
     // A completed search cannot be resumed.

@@ -19,7 +19,11 @@ const indicators = ['jacob_cov', 'synflow'];
 
 const close = (actual: number[][], expected: number[][]) => {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i]![j]!, 12)));
+  actual.forEach((row, i) => {
+    row.forEach((v, j) => {
+      expect(v).toBeCloseTo(expected[i]![j]!, 12);
+    });
+  });
 };
 
 describe('mstf-eq5 (f1 = -p1 - flops, f2 = -p2 + flops)', () => {
@@ -89,7 +93,9 @@ describe('Table IX forms', () => {
   });
 
   it('indicator lists are checked with one clear line', () => {
-    expect(() => mstfEq5.nObjectives(['synflow'])).toThrow('objective mstf-eq5 takes exactly 2 indicators, got 1 (synflow)');
+    expect(() => mstfEq5.nObjectives(['synflow'])).toThrow(
+      'objective mstf-eq5 takes exactly 2 indicators, got 1 (synflow)',
+    );
     expect(() => flopsSingle.build(pool, indicators, {})).toThrow(/flops-single takes exactly 1 indicator, got 2/);
     expect(() => pair.requiredScores(['synflow', 'synflow'])).toThrow(/listed twice/);
     expect(() => mstfEq5.requiredScores(['synflow', 'flops'])).toThrow(/do not list "flops"/);
@@ -98,8 +104,14 @@ describe('Table IX forms', () => {
 
 describe('column normalisation edge cases', () => {
   it('a constant column normalises to 0; so does a column without any finite value', () => {
-    expect(normaliseColumn([{ a: 5 }, { a: 5 }, { a: null }], 'a', true)).toEqual({ values: [0, 0, 0], flagged: [false, false, true] });
-    expect(normaliseColumn([{ a: NaN }, { a: -Infinity }], 'a', true)).toEqual({ values: [0, 0], flagged: [true, true] });
+    expect(normaliseColumn([{ a: 5 }, { a: 5 }, { a: null }], 'a', true)).toEqual({
+      values: [0, 0, 0],
+      flagged: [false, false, true],
+    });
+    expect(normaliseColumn([{ a: NaN }, { a: -Infinity }], 'a', true)).toEqual({
+      values: [0, 0],
+      flagged: [true, true],
+    });
   });
 
   it('a missing score counts as non-finite; +Infinity is not "best"', () => {

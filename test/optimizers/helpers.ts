@@ -20,11 +20,7 @@ export function intObjectives(x: Genotype, problem: Problem): number[] {
 }
 
 /** Drive an optimizer for `generations` offspring generations; returns every asked batch. */
-export function drive(
-  opt: OptimizerInstance,
-  evaluate: (x: Genotype) => Evaluated,
-  tells: number,
-): Genotype[][] {
+export function drive(opt: OptimizerInstance, evaluate: (x: Genotype) => Evaluated, tells: number): Genotype[][] {
   const asked: Genotype[][] = [];
   for (let t = 0; t < tells; t++) {
     const batch = opt.ask();

@@ -5,7 +5,9 @@ import { Rng } from '../../core/util/rng.js';
 import { nsga2, tournamentWinner } from '../../plugins/optimizer-nsga2/index.js';
 import { drive, intObjectives, intProblem, userOptions } from './helpers.js';
 
-const evalWith = (problem: Problem) => (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
+const evalWith =
+  (problem: Problem) =>
+  (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
 
 describe('nsga2 ask/tell on an integer problem', () => {
   it('uses the NSGA-Net defaults: 40 initial, 40 offspring, population 40', () => {
@@ -53,7 +55,11 @@ describe('nsga2 ask/tell on an integer problem', () => {
     const optimal = (p: Evaluated) => p.x.slice(1).every((v) => v === 0);
     expect(opt.population().filter(optimal)).toHaveLength(0);
     drive(opt, evaluate, 60);
-    const found = opt.population().filter(optimal).map((p) => p.x[0]).sort();
+    const found = opt
+      .population()
+      .filter(optimal)
+      .map((p) => p.x[0])
+      .sort();
     expect(found).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
@@ -211,16 +217,21 @@ describe('input checks', () => {
     const asked = opt.ask();
     const rows = asked.map(evalWith(problem));
     expect(() => opt.tell(rows.slice(1))).toThrow(/lacks 1 of the 4 asked genotypes/);
-    expect(() => opt.tell(rows.map((r, i) => (i === 0 ? { ...r, F: [NaN, 1] } : r)))).toThrow(/row 0 has a non-finite objective/);
+    expect(() => opt.tell(rows.map((r, i) => (i === 0 ? { ...r, F: [NaN, 1] } : r)))).toThrow(
+      /row 0 has a non-finite objective/,
+    );
     expect(() => opt.tell(rows.map((r) => ({ ...r, F: [1] })))).toThrow(/1 objectives, expected 2/);
     opt.tell(rows); // still usable after rejected calls
     expect(opt.population()).toHaveLength(4);
   });
 
   it('problems with bad bounds are rejected', () => {
-    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 2, high: 1 }] }, userOptions({}), 1)).toThrow(/variable a has invalid int bounds/);
-    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 0, high: 1.5 }] }, userOptions({}), 1)).toThrow(/invalid int bounds/);
+    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 2, high: 1 }] }, userOptions({}), 1)).toThrow(
+      /variable a has invalid int bounds/,
+    );
+    expect(() => nsga2.create({ ...problem, bounds: [{ name: 'a', low: 0, high: 1.5 }] }, userOptions({}), 1)).toThrow(
+      /invalid int bounds/,
+    );
     expect(() => nsga2.create({ ...problem, bounds: [] }, userOptions({}), 1)).toThrow(/no variables/);
   });
 });
-

@@ -8,7 +8,8 @@ import {
   twoPointCuts,
 } from '../../plugins/optimizer-nsga2/index.js';
 
-const bounds = (n: number, low: number, high: number) => Array.from({ length: n }, (_, i) => ({ name: `v${i}`, low, high }));
+const bounds = (n: number, low: number, high: number) =>
+  Array.from({ length: n }, (_, i) => ({ name: `v${i}`, low, high }));
 
 describe('integer mutation', () => {
   it('always moves to a different in-range integer, uniformly over the other values', () => {
@@ -67,7 +68,8 @@ describe('two-point crossover', () => {
       if (c1.some((v, i) => v + c2[i]! !== 1)) problems.push(`children not complementary: ${c1} / ${c2}`);
       const fromP2 = c1.flatMap((v, i) => (v === 1 ? [i] : []));
       if (fromP2.length === 0) problems.push('nothing exchanged');
-      else if (fromP2[0] === 0) problems.push(`gene 0 exchanged: ${c1}`); // cut points are inner
+      else if (fromP2[0] === 0)
+        problems.push(`gene 0 exchanged: ${c1}`); // cut points are inner
       else if (fromP2[fromP2.length - 1]! - fromP2[0]! + 1 !== fromP2.length) problems.push(`not contiguous: ${c1}`);
       seenStarts.add(fromP2[0]!);
     }
@@ -103,7 +105,8 @@ describe('two-point crossover', () => {
       for (const c of [c1, c2]) {
         mutate(c, types, b, 0.5, 20, rng);
         c.forEach((v, i) => {
-          if (v < b[i]!.low || v > b[i]!.high || (types[i] === 'int' && !Number.isInteger(v))) bad.push(`gene ${i} = ${v}`);
+          if (v < b[i]!.low || v > b[i]!.high || (types[i] === 'int' && !Number.isInteger(v)))
+            bad.push(`gene ${i} = ${v}`);
           if (types[i] === 'real' && ![-0.5, 0.75, 1.5, 9.25].includes(v)) realChanged++;
         });
       }

@@ -4,7 +4,9 @@ import type { Genotype } from '../../core/contracts/search-space.js';
 import { randomSearch } from '../../plugins/optimizer-random/index.js';
 import { drive, intObjectives, intProblem, userOptions } from './helpers.js';
 
-const evalWith = (problem: Problem) => (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
+const evalWith =
+  (problem: Problem) =>
+  (x: Genotype): Evaluated => ({ x, F: intObjectives(x, problem) });
 
 describe('random search baseline', () => {
   it('spends the nsga2 budget: population first, then offspring per generation, never the same network twice', () => {
@@ -37,16 +39,31 @@ describe('random search baseline', () => {
     opt.tell([...opt.population(), { x: kids[0]!, F: [2, 2] }, { x: kids[1]!, F: [6, 6] }]);
     const kept = opt.population().map((p) => p.F);
     expect(kept).toHaveLength(3);
-    expect(kept).toEqual(expect.arrayContaining([[1, 4], [4, 1], [2, 2]]));
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        [1, 4],
+        [4, 1],
+        [2, 2],
+      ]),
+    );
   });
 
   it('returns fewer genotypes when every network has been seen', () => {
-    const problem: Problem = { bounds: [{ name: 'a', low: 0, high: 4 }], nObjectives: 2, sample: (rng) => [rng.int(0, 4)] };
+    const problem: Problem = {
+      bounds: [{ name: 'a', low: 0, high: 4 }],
+      nObjectives: 2,
+      sample: (rng) => [rng.int(0, 4)],
+    };
     const evaluate = (x: Genotype): Evaluated => ({ x, F: [x[0]!, 4 - x[0]!] });
     const opt = randomSearch.create(problem, userOptions({ population: 3, offspring: 3 }), 2);
     const asked = drive(opt, evaluate, 3);
     expect(asked.map((b) => b.length)).toEqual([3, 2, 0]);
-    expect(asked.flat().map((x) => x[0]).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      asked
+        .flat()
+        .map((x) => x[0])
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('resumes exactly from JSON state (pending ask included) and is seeded', () => {
@@ -65,6 +82,8 @@ describe('random search baseline', () => {
       asked.push(...drive(resumed, evaluate, 4));
       expect(asked).toEqual(reference);
     }
-    expect(() => randomSearch.create(problem, opts, 0).restore({ optimizer: 'nsga2' })).toThrow(/not a random-search checkpoint/);
+    expect(() => randomSearch.create(problem, opts, 0).restore({ optimizer: 'nsga2' })).toThrow(
+      /not a random-search checkpoint/,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { randomSearch } from '../../plugins/optimizer-random/index.js';
 describe('nsga2 on ZDT (30 real variables, population 100, 200 generations, seed 1)', () => {
   for (const problem of ['zdt1', 'zdt2', 'zdt3'] as const) {
     it(`${problem}: hypervolume ratio >= 0.98 and a small IGD`, () => {
-      const r = runZdt({ problem, optimizer: nsga2, optimizerOptions: { population: 100, offspring: 100 }, generations: 200, seed: 1 });
+      const r = runZdt({
+        problem,
+        optimizer: nsga2,
+        optimizerOptions: { population: 100, offspring: 100 },
+        generations: 200,
+        seed: 1,
+      });
       expect(r.evaluations).toBe(100 + 200 * 100);
       expect(r.ratio).toBeGreaterThanOrEqual(0.98);
       expect(r.ratio).toBeLessThanOrEqual(1);
@@ -17,7 +23,13 @@ describe('nsga2 on ZDT (30 real variables, population 100, 200 generations, seed
   }
 
   it('random search with the same budget is far from the front (the test problem is not trivial)', () => {
-    const r = runZdt({ problem: 'zdt1', optimizer: randomSearch, optimizerOptions: { population: 100, offspring: 100 }, generations: 50, seed: 1 });
+    const r = runZdt({
+      problem: 'zdt1',
+      optimizer: randomSearch,
+      optimizerOptions: { population: 100, offspring: 100 },
+      generations: 50,
+      seed: 1,
+    });
     expect(r.ratio).toBeLessThan(0.8);
   });
 });

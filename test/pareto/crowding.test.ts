@@ -25,14 +25,24 @@ describe('crowding distance (Deb 2002)', () => {
 
   it('fronts of one or two points are all extremes', () => {
     expect(crowdingDistance([[1, 2]])).toEqual([Infinity]);
-    expect(crowdingDistance([[1, 2], [2, 1]])).toEqual([Infinity, Infinity]);
+    expect(
+      crowdingDistance([
+        [1, 2],
+        [2, 1],
+      ]),
+    ).toEqual([Infinity, Infinity]);
     expect(crowdingDistance([])).toEqual([]);
   });
 
   it('an objective constant over the front contributes nothing (not even extremes)', () => {
     // f2 = 5 everywhere; f1 = 1, 0, 3, 2 (input order). Only f1 counts, range 3:
     // f1 = 1: neighbours 0 and 2 -> 2/3; f1 = 2: neighbours 1 and 3 -> 2/3; f1 = 0 and 3: infinite.
-    const d = crowdingDistance([[1, 5], [0, 5], [3, 5], [2, 5]]);
+    const d = crowdingDistance([
+      [1, 5],
+      [0, 5],
+      [3, 5],
+      [2, 5],
+    ]);
     expect(d[0]).toBeCloseTo(2 / 3, 12);
     expect(d[3]).toBeCloseTo(2 / 3, 12);
     expect(d[1]).toBe(Infinity);
@@ -79,12 +89,7 @@ describe('rank-and-crowding survival', () => {
   });
 
   it('never keeps an infeasible candidate while a feasible one is left out', () => {
-    const pool = [
-      { F: [0, 0], violation: 1 },
-      { F: [5, 5] },
-      { F: [6, 6] },
-      { F: [-1, -1], violation: 0.5 },
-    ];
+    const pool = [{ F: [0, 0], violation: 1 }, { F: [5, 5] }, { F: [6, 6] }, { F: [-1, -1], violation: 0.5 }];
     expect(rankAndCrowdingSurvival(pool, 2).map((s) => s.index)).toEqual([1, 2]);
     expect(rankAndCrowdingSurvival(pool, 3).map((s) => s.index)).toEqual([1, 2, 3]);
   });

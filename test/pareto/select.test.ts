@@ -19,7 +19,13 @@ describe('final pick (highest normalised p1 + p2 in the last population)', () =>
   });
 
   it('falls back to the best sum when every candidate is infeasible', () => {
-    expect(finalPick(normalised.map(() => ({ violation: 1 })), normalised, ['jacob_cov', 'synflow'])).toBe(3);
+    expect(
+      finalPick(
+        normalised.map(() => ({ violation: 1 })),
+        normalised,
+        ['jacob_cov', 'synflow'],
+      ),
+    ).toBe(3);
   });
 
   it('rejects inconsistent input with one clear line', () => {

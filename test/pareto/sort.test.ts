@@ -40,8 +40,21 @@ describe('fast non-dominated sort', () => {
   });
 
   it('a chain gives one front per point; a trade-off line gives one front', () => {
-    expect(nonDominatedSortF([[3, 3], [1, 1], [2, 2]])).toEqual([[1], [2], [0]]);
-    expect(nonDominatedSortF([[0, 3], [1, 2], [2, 1], [3, 0]])).toEqual([[0, 1, 2, 3]]);
+    expect(
+      nonDominatedSortF([
+        [3, 3],
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toEqual([[1], [2], [0]]);
+    expect(
+      nonDominatedSortF([
+        [0, 3],
+        [1, 2],
+        [2, 1],
+        [3, 0],
+      ]),
+    ).toEqual([[0, 1, 2, 3]]);
   });
 
   it('three objectives', () => {

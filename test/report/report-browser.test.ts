@@ -19,7 +19,8 @@ afterAll(() => {
 });
 
 async function launch(): Promise<BrowserContext> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`missing prerequisite: Debian package chromium (${CHROMIUM}); apt-get install chromium`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`missing prerequisite: Debian package chromium (${CHROMIUM}); apt-get install chromium`);
   const profile = tempDir('mstf-chromium-');
   dirs.push(profile);
   return chromium.launchPersistentContext(profile, {
@@ -49,17 +50,35 @@ describe('runs report in a headless browser', () => {
     const ws = tempDir('mstf-report-');
     dirs.push(ws);
     const search = await runCli(
-      ['search', '--population', '4', '--offspring', '4', '--generations', '3', '--channels', '8', '--batch-size', '8', '--seed', '2', '--json'],
+      [
+        'search',
+        '--population',
+        '4',
+        '--offspring',
+        '4',
+        '--generations',
+        '3',
+        '--channels',
+        '8',
+        '--batch-size',
+        '8',
+        '--seed',
+        '2',
+        '--json',
+      ],
       { cwd: ws, timeoutMs: 240_000 },
     );
     expect(search.code, search.stderr).toBe(0);
     const summary = lastJson(search.stdout);
     expect(summary.status).toBe('completed');
     const id = summary.searchId as string;
-    const train = await runCli(['train', '--run', id, '--epochs', '2', '--max-train', '16', '--max-eval', '16', '--batch-size', '8', '--json'], {
-      cwd: ws,
-      timeoutMs: 240_000,
-    });
+    const train = await runCli(
+      ['train', '--run', id, '--epochs', '2', '--max-train', '16', '--max-eval', '16', '--batch-size', '8', '--json'],
+      {
+        cwd: ws,
+        timeoutMs: 240_000,
+      },
+    );
     expect(train.code, train.stderr).toBe(0);
 
     const out = path.join(ws, 'report');
@@ -108,7 +127,8 @@ describe('runs report in a headless browser', () => {
       const rows = page.locator('#pareto tbody tr');
       const n = await rows.count();
       expect(n).toBe(summary.pareto.length);
-      const drawnSrc = () => page.locator('#drawing img').evaluate((img: HTMLImageElement) => ({ src: img.src, w: img.naturalWidth }));
+      const drawnSrc = () =>
+        page.locator('#drawing img').evaluate((img: HTMLImageElement) => ({ src: img.src, w: img.naturalWidth }));
       const first = await drawnSrc();
       expect(first.w).toBeGreaterThan(0);
       const other = summary.pareto.find((p: { hash: string }) => p.hash !== summary.selected.hash);
@@ -117,21 +137,28 @@ describe('runs report in a headless browser', () => {
         const shown = await drawnSrc();
         expect(shown.w).toBeGreaterThan(0);
         expect(shown.src).not.toBe(first.src);
-        const expected = await page.locator(`template[data-hash="${other.hash}"]`).evaluate((t: HTMLTemplateElement) => (t.content.querySelector('img') as HTMLImageElement).src);
+        const expected = await page
+          .locator(`template[data-hash="${other.hash}"]`)
+          .evaluate((t: HTMLTemplateElement) => (t.content.querySelector('img') as HTMLImageElement).src);
         expect(shown.src).toBe(expected);
         await expect(page.locator('#drawing-hash').textContent()).resolves.toBe(other.hash.slice(0, 12));
       }
 
       // Sorting by FLOPs (a numeric column) orders the rows by the stored FLOPs, both ways.
       const flopsHeader = page.locator('#pareto thead th', { hasText: 'FLOPs' });
-      const order = () => page.locator('#pareto tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-hash')));
+      const order = () =>
+        page.locator('#pareto tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-hash')));
       const byFlops = [...summary.pareto].sort((a: { flops: number }, b: { flops: number }) => a.flops - b.flops);
       await flopsHeader.click();
       const asc = await order();
-      expect(asc.map((h) => summary.pareto.find((p: { hash: string }) => p.hash === h).flops)).toEqual(byFlops.map((p: { flops: number }) => p.flops));
+      expect(asc.map((h) => summary.pareto.find((p: { hash: string }) => p.hash === h).flops)).toEqual(
+        byFlops.map((p: { flops: number }) => p.flops),
+      );
       await flopsHeader.click();
       const desc = await order();
-      expect(desc.map((h) => summary.pareto.find((p: { hash: string }) => p.hash === h).flops)).toEqual(byFlops.map((p: { flops: number }) => p.flops).reverse());
+      expect(desc.map((h) => summary.pareto.find((p: { hash: string }) => p.hash === h).flops)).toEqual(
+        byFlops.map((p: { flops: number }) => p.flops).reverse(),
+      );
 
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);

@@ -12,7 +12,22 @@ import { RunStore } from '../../core/store/run-store.js';
 import { cliBin, runCli, tempDir } from '../helpers/cli.js';
 
 // local: candidates one at a time in order, so the kill lands after exactly the first candidate of generation 1.
-const FLAGS = ['--executor', 'local', '--population', '4', '--offspring', '4', '--generations', '3', '--channels', '8', '--batch-size', '8', '--seed', '5'];
+const FLAGS = [
+  '--executor',
+  'local',
+  '--population',
+  '4',
+  '--offspring',
+  '4',
+  '--generations',
+  '3',
+  '--channels',
+  '8',
+  '--batch-size',
+  '8',
+  '--seed',
+  '5',
+];
 const dirs: string[] = [];
 const workspace = () => {
   const d = tempDir('mstf-search-cli-');
@@ -38,7 +53,9 @@ async function show(cwd: string, id: string): Promise<Record<string, any>> {
 function candidateRows(cwd: string, id: string) {
   const store = RunStore.open(path.join(cwd, '.mstf', 'mstf.db'));
   try {
-    return store.candidates(id).map((c) => ({ generation: c.generation, idx: c.idx, genotype: c.genotype, hash: c.hash, scores: c.scores }));
+    return store
+      .candidates(id)
+      .map((c) => ({ generation: c.generation, idx: c.idx, genotype: c.genotype, hash: c.hash, scores: c.scores }));
   } finally {
     store.close();
   }
@@ -52,10 +69,15 @@ describe('mstf search (CLI)', () => {
 
     // The same search, killed after its first candidate of generation 1.
     const dir = workspace();
-    const child = spawn(process.execPath, [cliBin, 'search', ...FLAGS, '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliBin, 'search', ...FLAGS, '--json'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let id = '';
     let killedAt: { generation: number; index: number } | undefined;
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     for await (const line of readline.createInterface({ input: child.stdout! })) {
       const e = JSON.parse(line);
       id = e.searchId ?? id;
@@ -89,7 +111,10 @@ describe('mstf search (CLI)', () => {
 
     const resumed = await runCli(['runs', 'resume', id, '--json'], { cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
-    const events = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const resumedGen = events.filter((e) => e.type === 'candidate' && e.generation === partial);
     // The candidates stored before the kill are taken from the store, the others are evaluated now.
     expect(resumedGen.slice(0, storedPartial).every((e) => e.reused)).toBe(true);
@@ -111,7 +136,18 @@ describe('mstf search (CLI)', () => {
 
   it('two searches run at once against one store without corrupting it', async () => {
     const dir = workspace();
-    const small = ['--population', '4', '--offspring', '4', '--generations', '2', '--channels', '8', '--batch-size', '8'];
+    const small = [
+      '--population',
+      '4',
+      '--offspring',
+      '4',
+      '--generations',
+      '2',
+      '--channels',
+      '8',
+      '--batch-size',
+      '8',
+    ];
     const [r1, r2] = await Promise.all([
       runCli(['search', ...small, '--seed', '1', '--json'], { cwd: dir }),
       runCli(['search', ...small, '--seed', '2', '--json'], { cwd: dir }),
@@ -141,7 +177,11 @@ describe('mstf search (CLI)', () => {
     store.close();
 
     const list = await runCli(['runs', 'list', '--json'], { cwd: dir });
-    expect(JSON.parse(list.stdout).map((r: { id: string }) => r.id).sort()).toEqual([...ids].sort());
+    expect(
+      JSON.parse(list.stdout)
+        .map((r: { id: string }) => r.id)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('bad input is one line, exit 1, and stores nothing', async () => {

@@ -10,7 +10,10 @@ import { bootWith, tempWorkspace } from './helpers.js';
 /** A data-free spec (params + flops): the executor's behaviour, not the indicators, is under test. */
 async function setupSpec() {
   const kernel = await bootWith(tempWorkspace());
-  const setup = resolveSetup(kernel, resolveSearchConfig({ indicators: ['params', 'flops'], objective: 'pair', channels: 8 }));
+  const setup = resolveSetup(
+    kernel,
+    resolveSearchConfig({ indicators: ['params', 'flops'], objective: 'pair', channels: 8 }),
+  );
   const rng = new Rng(3);
   const genotypes = Array.from({ length: 4 }, () => setup.space.format(setup.space.sample(rng)));
   return { kernel, spec: evaluationSpec(setup, kernel, undefined), genotypes, setup };

@@ -28,10 +28,24 @@ const FAST = { indicators: ['flaky', 'params'], channels: 8, executor: 'local' }
 describe('search config', () => {
   it('fills budgets from the preset; explicit values win', () => {
     const cpu = resolveSearchConfig({});
-    expect(cpu).toMatchObject({ dataset: 'breastmnist', space: 'mstf', indicators: ['jacob_cov', 'synflow'], objective: 'mstf-eq5', optimizer: 'nsga2', executor: 'pool', seed: 0, preset: 'cpu', channels: 16 });
+    expect(cpu).toMatchObject({
+      dataset: 'breastmnist',
+      space: 'mstf',
+      indicators: ['jacob_cov', 'synflow'],
+      objective: 'mstf-eq5',
+      optimizer: 'nsga2',
+      executor: 'pool',
+      seed: 0,
+      preset: 'cpu',
+      channels: 16,
+    });
     const paper = resolveSearchConfig({ preset: 'paper' });
     expect(paper).toMatchObject({ population: 40, offspring: 40, generations: 30, channels: 128 });
-    expect(resolveSearchConfig({ preset: 'paper', population: 10, channels: 32 })).toMatchObject({ population: 10, offspring: 40, channels: 32 });
+    expect(resolveSearchConfig({ preset: 'paper', population: 10, channels: 32 })).toMatchObject({
+      population: 10,
+      offspring: 40,
+      channels: 32,
+    });
   });
 
   it('rejects bad input with one line naming the field', () => {
@@ -186,7 +200,10 @@ describe('search service', () => {
     const events: SearchEvent[] = [];
     const third = await service.run(id, { onEvent: (e) => events.push(e) });
     expect(third.status).toBe('completed');
-    const gen1 = events.filter((e) => e.type === 'candidate' && e.generation === 1) as Extract<SearchEvent, { type: 'candidate' }>[];
+    const gen1 = events.filter((e) => e.type === 'candidate' && e.generation === 1) as Extract<
+      SearchEvent,
+      { type: 'candidate' }
+    >[];
     expect(gen1.map((e) => e.reused)).toEqual([true, true, false, false]);
     expect(service.store.candidates(id)).toHaveLength(4 + 4 * 2);
     const a = service.show(reference);
@@ -201,7 +218,15 @@ describe('search service', () => {
 
     // Status of a finished search.
     const st = service.status(id);
-    expect(st).toMatchObject({ status: 'completed', evaluated: 12, total: 12, generation: 2, generations: 3, alive: false, etaSeconds: null });
+    expect(st).toMatchObject({
+      status: 'completed',
+      evaluated: 12,
+      total: 12,
+      generation: 2,
+      generations: 3,
+      alive: false,
+      etaSeconds: null,
+    });
 
     // Export: every candidate, one CSV row each; the genotype (with commas) is quoted.
     const rows = exportCandidates(service.store, id);
@@ -217,9 +242,15 @@ describe('search service', () => {
     // and one self-contained index.html (no file references, every figure inlined).
     const out = path.join(ws, 'report');
     const files = await writeReport(service, id, out, { trainingsRoots: [path.join(ws, 'no-trainings')] });
-    expect(files.map((f) => path.basename(f)).sort()).toEqual(
-      ['fig5-fronts.png', 'fig5-fronts.svg', 'hypervolume.png', 'hypervolume.svg', 'index.html', 'selected.png', 'selected.svg'],
-    );
+    expect(files.map((f) => path.basename(f)).sort()).toEqual([
+      'fig5-fronts.png',
+      'fig5-fronts.svg',
+      'hypervolume.png',
+      'hypervolume.svg',
+      'index.html',
+      'selected.png',
+      'selected.svg',
+    ]);
     const svg = fs.readFileSync(path.join(out, 'fig5-fronts.svg'), 'utf8');
     expect(svg).toContain('FLOPs (M multiply-accumulates)');
     expect(svg).toContain(`selected ${a.selected!.hash.slice(0, 8)}`);

@@ -28,7 +28,7 @@ interface Measured {
 }
 
 /** Does segment p-q pass through the interior of r shrunk by `inset` (Liang-Barsky clipping)? */
-export function segmentHitsRect(p: [number, number], q: [number, number], r: Rect, inset = 1): boolean {
+function segmentHitsRect(p: [number, number], q: [number, number], r: Rect, inset = 1): boolean {
   const x0 = r.x + inset;
   const x1 = r.x + r.w - inset;
   const y0 = r.y + inset;
@@ -59,13 +59,23 @@ let context: BrowserContext;
 let page: Page;
 const dirs: string[] = [];
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`missing prerequisite: Debian package chromium (${CHROMIUM}); apt-get install chromium`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`missing prerequisite: Debian package chromium (${CHROMIUM}); apt-get install chromium`);
   const profile = tempDir('mstf-chromium-');
   dirs.push(profile);
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await context.newPage();
 }, 60_000);
@@ -75,7 +85,9 @@ afterAll(async () => {
 });
 
 async function measure(svg: string): Promise<Measured> {
-  await page.setContent(`<!doctype html><html><body style="margin:0">${svg.replace(/^<\?xml[^>]*>\s*/, '')}</body></html>`);
+  await page.setContent(
+    `<!doctype html><html><body style="margin:0">${svg.replace(/^<\?xml[^>]*>\s*/, '')}</body></html>`,
+  );
   return page.evaluate(() => {
     const rect = (e: SVGGraphicsElement) => {
       const b = e.getBBox();
@@ -90,7 +102,9 @@ async function measure(svg: string): Promise<Measured> {
     const wires = [...document.querySelectorAll('path.wire')].map((p) => ({
       from: p.getAttribute('data-from')!,
       to: p.getAttribute('data-to')!,
-      points: [...p.getAttribute('d')!.matchAll(/[ML]\s*(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]),
+      points: [...p.getAttribute('d')!.matchAll(/[ML]\s*(-?[\d.]+),(-?[\d.]+)/g)].map(
+        (m) => [Number(m[1]), Number(m[2])] as [number, number],
+      ),
     }));
     return { boxes, titles, wires };
   });
@@ -114,7 +128,10 @@ describe('mstf drawing layout (measured in chromium)', () => {
   });
 
   it('no wire crosses a box or a frame title, every label fits its box (random 3- and 4-block genotypes)', async () => {
-    const k = await bootKernel({ settings: resolveSettings({ cwd: '/nonexistent-mstf-test-dir' }), builtins: [spaceMstf] });
+    const k = await bootKernel({
+      settings: resolveSettings({ cwd: '/nonexistent-mstf-test-dir' }),
+      builtins: [spaceMstf],
+    });
     const rng = new Rng(15);
     const cases = [
       ...Array.from({ length: 6 }, () => ({ blocks: 3, genotype: randomGenotype(rng, 3) })),
@@ -130,8 +147,15 @@ describe('mstf drawing layout (measured in chromium)', () => {
       for (const b of m.boxes) {
         expect(b.labels.length, b.id).toBeGreaterThan(0);
         for (const l of b.labels) {
-          const inside = l.x >= b.rect.x + 2 && l.x + l.w <= b.rect.x + b.rect.w - 2 && l.y >= b.rect.y && l.y + l.h <= b.rect.y + b.rect.h;
-          expect(inside, `${c.genotype}: a label of ${b.id} (${JSON.stringify(l)}) overflows its box ${JSON.stringify(b.rect)}`).toBe(true);
+          const inside =
+            l.x >= b.rect.x + 2 &&
+            l.x + l.w <= b.rect.x + b.rect.w - 2 &&
+            l.y >= b.rect.y &&
+            l.y + l.h <= b.rect.y + b.rect.h;
+          expect(
+            inside,
+            `${c.genotype}: a label of ${b.id} (${JSON.stringify(l)}) overflows its box ${JSON.stringify(b.rect)}`,
+          ).toBe(true);
         }
       }
       for (const w of m.wires) {
@@ -140,15 +164,27 @@ describe('mstf drawing layout (measured in chromium)', () => {
           const [p, q] = [w.points[i]!, w.points[i + 1]!];
           checkedSegments++;
           for (const b of m.boxes) {
-            expect(segmentHitsRect(p, q, b.rect), `${c.genotype}: wire ${w.from}->${w.to} segment ${i} passes through ${b.id}`).toBe(false);
+            expect(
+              segmentHitsRect(p, q, b.rect),
+              `${c.genotype}: wire ${w.from}->${w.to} segment ${i} passes through ${b.id}`,
+            ).toBe(false);
           }
-          for (const t of m.titles) expect(segmentHitsRect(p, q, t, 0), `${c.genotype}: wire ${w.from}->${w.to} crosses a frame title`).toBe(false);
+          for (const t of m.titles)
+            expect(segmentHitsRect(p, q, t, 0), `${c.genotype}: wire ${w.from}->${w.to} crosses a frame title`).toBe(
+              false,
+            );
         }
         // Each wire starts on its source box's border and ends on its target's.
         const onBorder = (pt: [number, number], id: string) => {
           const r = m.boxes.find((b) => b.id === id)!.rect;
-          const within = pt[0] >= r.x - 0.6 && pt[0] <= r.x + r.w + 0.6 && pt[1] >= r.y - 0.6 && pt[1] <= r.y + r.h + 0.6;
-          const edge = Math.min(Math.abs(pt[0] - r.x), Math.abs(pt[0] - r.x - r.w), Math.abs(pt[1] - r.y), Math.abs(pt[1] - r.y - r.h));
+          const within =
+            pt[0] >= r.x - 0.6 && pt[0] <= r.x + r.w + 0.6 && pt[1] >= r.y - 0.6 && pt[1] <= r.y + r.h + 0.6;
+          const edge = Math.min(
+            Math.abs(pt[0] - r.x),
+            Math.abs(pt[0] - r.x - r.w),
+            Math.abs(pt[1] - r.y),
+            Math.abs(pt[1] - r.y - r.h),
+          );
           return within && edge < 0.6;
         };
         expect(onBorder(w.points[0]!, w.from), `${w.from}->${w.to} start`).toBe(true);

@@ -67,7 +67,13 @@ describe('core/arch: describeArchitecture and drawArchitecture', () => {
     expect(d.options).toEqual({ blocks: 3, channels: 16 });
     expect(d.outShape).toEqual([2]);
     expect(d.layers.find((l) => l.node === 'b3_reduce_concat')!.outShape).toEqual([4, 4, 64]);
-    const wide = describeArchitecture(k, { space: 'mstf', genotype: MSTF_G, options: { channels: 32 }, inputShape: [28, 28, 3], classes: 9 });
+    const wide = describeArchitecture(k, {
+      space: 'mstf',
+      genotype: MSTF_G,
+      options: { channels: 32 },
+      inputShape: [28, 28, 3],
+      classes: 9,
+    });
     expect(wide.options).toEqual({ blocks: 3, channels: 32 });
     expect(wide.outShape).toEqual([9]);
     expect(wide.layers.find((l) => l.node === 'b3_reduce_concat')!.outShape).toEqual([4, 4, 128]);
@@ -75,17 +81,25 @@ describe('core/arch: describeArchitecture and drawArchitecture', () => {
     // mstf.config.json options are the base; explicit options win.
     const k2 = await boot({ mstf: { channels: 128 } });
     expect(describeArchitecture(k2, { space: 'mstf', genotype: MSTF_G }).options).toEqual({ blocks: 3, channels: 128 });
-    expect(describeArchitecture(k2, { space: 'mstf', genotype: MSTF_G, options: { channels: 8 } }).options.channels).toBe(8);
+    expect(
+      describeArchitecture(k2, { space: 'mstf', genotype: MSTF_G, options: { channels: 8 } }).options.channels,
+    ).toBe(8);
   });
 
   it('errors are one clear line', async () => {
     const k = await boot();
-    expect(() => describeArchitecture(k, { space: 'darts', genotype: '1' })).toThrow(/unknown searchSpace "darts" \(known: mstf, nb201\)/);
-    expect(() => describeArchitecture(k, { space: 'mstf', genotype: MSTF_G, options: { channels: 6 } })).toThrow(/space mstf: invalid options \(channels: /);
-    expect(() => describeArchitecture(k, { space: 'nb201', genotype: BEST, options: { blocks: 3 } })).toThrow(/space nb201: invalid options/);
-    expect(() => describeArchitecture(k, { space: 'mstf', genotype: MSTF_G.replace(/^1,0,6,1,6,2,6,2/, '1,0,6,1,6,2,6,9') })).toThrow(
-      'gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3',
+    expect(() => describeArchitecture(k, { space: 'darts', genotype: '1' })).toThrow(
+      /unknown searchSpace "darts" \(known: mstf, nb201\)/,
     );
+    expect(() => describeArchitecture(k, { space: 'mstf', genotype: MSTF_G, options: { channels: 6 } })).toThrow(
+      /space mstf: invalid options \(channels: /,
+    );
+    expect(() => describeArchitecture(k, { space: 'nb201', genotype: BEST, options: { blocks: 3 } })).toThrow(
+      /space nb201: invalid options/,
+    );
+    expect(() =>
+      describeArchitecture(k, { space: 'mstf', genotype: MSTF_G.replace(/^1,0,6,1,6,2,6,2/, '1,0,6,1,6,2,6,9') }),
+    ).toThrow('gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3');
     expect(() => parseInputShape('28x28')).toThrow(/expected HxWxC/);
     expect(parseInputShape('224x224x1')).toEqual([224, 224, 1]);
   });

@@ -34,10 +34,30 @@ describe('mstf arch show', () => {
 
   it('--json for mstf with --blocks 1 --input 8x8x1 --classes 2 and an all-identity cell: counts by hand', async () => {
     // See test/spaces/mstf.test.ts: 786 parameters, 29728 MACs.
-    const r = await mstf('arch', 'show', '--space', 'mstf', '--genotype', '6,0,6,1,6,2,6,3,6,4,0,0,0,0', '--blocks', '1', '--input', '8x8x1', '--classes', '2', '--json');
+    const r = await mstf(
+      'arch',
+      'show',
+      '--space',
+      'mstf',
+      '--genotype',
+      '6,0,6,1,6,2,6,3,6,4,0,0,0,0',
+      '--blocks',
+      '1',
+      '--input',
+      '8x8x1',
+      '--classes',
+      '2',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
-    expect(d).toMatchObject({ space: 'mstf', genotype: '6,0,6,1,6,2,6,3,6,4,0,0,0,0', params: 786, flops: 29728, degenerate: false });
+    expect(d).toMatchObject({
+      space: 'mstf',
+      genotype: '6,0,6,1,6,2,6,3,6,4,0,0,0,0',
+      params: 786,
+      flops: 29728,
+      degenerate: false,
+    });
   });
 
   it('table output lists layers and totals', async () => {
@@ -54,7 +74,9 @@ describe('mstf arch show', () => {
     const r = await mstf('arch', 'show', '--space', 'mstf', '--genotype', bad, '--json');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe('mstf: INVALID_GENOTYPE: gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3');
+    expect(r.stderr.trim()).toBe(
+      'mstf: INVALID_GENOTYPE: gene 7 (block 1 normal node 4 input) = 9 is out of range 0..3',
+    );
   });
 });
 

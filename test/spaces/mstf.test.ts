@@ -14,7 +14,14 @@ const space = (options: Record<string, unknown> = {}, inputShape: FeatureShape =
 /** A one-block genotype: 5 (op, input) pairs and 4 pools. */
 const block = (nodes: [number, number][], pools = [0, 0, 0, 0]) => [...nodes.flat(), ...pools];
 /** Normal node 1 = op(input); nodes 2..5 identities in a chain (so node 1 is consumed, leaf = node 5). */
-const withNode1 = (op: number) => block([[op, 0], [6, 1], [6, 2], [6, 3], [6, 4]]);
+const withNode1 = (op: number) =>
+  block([
+    [op, 0],
+    [6, 1],
+    [6, 2],
+    [6, 3],
+    [6, 4],
+  ]);
 const groupNodes = (ir: NetworkIR, group: string) => ir.nodes.filter((n) => n.group === group);
 
 describe('mstf space: decoding each normal op builds the right layers', () => {
@@ -43,7 +50,17 @@ describe('mstf space: decoding each normal op builds the right layers', () => {
     [2, 'sep 7x7', sep(7), 2 * (49 * 16 + 256 + 32)],
     [3, 'dil sep 3x3', dil(3), 9 * 16 + 256 + 32],
     [4, 'dil sep 5x5', dil(5), 25 * 16 + 256 + 32],
-    [5, '7x1+1x7 conv', [{ op: 'relu' }, { op: 'conv', filters: C, kernel: [1, 7] }, { op: 'conv', filters: C, kernel: [7, 1] }, { op: 'batchnorm' }], 2 * 7 * 256 + 32],
+    [
+      5,
+      '7x1+1x7 conv',
+      [
+        { op: 'relu' },
+        { op: 'conv', filters: C, kernel: [1, 7] },
+        { op: 'conv', filters: C, kernel: [7, 1] },
+        { op: 'batchnorm' },
+      ],
+      2 * 7 * 256 + 32,
+    ],
     [6, 'identity', [{ op: 'identity' }], 0],
     [7, 'zero', [{ op: 'zero' }], 0],
   ];
@@ -53,13 +70,23 @@ describe('mstf space: decoding each normal op builds the right layers', () => {
       const ir = s.decode(withNode1(op));
       const nodes = groupNodes(ir, 'b1/normal/n1');
       expect(nodes.map((n) => n.op)).toEqual(layers.map((l) => (l as { op: string }).op));
-      nodes.forEach((n, i) => expect(n).toMatchObject(layers[i]!));
-      nodes.forEach((n) => expect(n.label).toBe(label));
+      nodes.forEach((n, i) => {
+        expect(n).toMatchObject(layers[i]!);
+      });
+      nodes.forEach((n) => {
+        expect(n.label).toBe(label);
+      });
       // A chain: the first layer reads the cell input (the stem), each next one the previous layer.
       expect(nodes[0]!.inputs).toEqual(['stem_bn']);
-      nodes.slice(1).forEach((n, i) => expect(n.inputs).toEqual([nodes[i]!.id]));
+      nodes.slice(1).forEach((n, i) => {
+        expect(n.inputs).toEqual([nodes[i]!.id]);
+      });
       // Convolutions are bias-free (each is followed by BN).
-      nodes.filter((n) => n.op === 'conv' || n.op === 'depthwise').forEach((n) => expect((n as { bias?: boolean }).bias ?? false).toBe(false));
+      nodes
+        .filter((n) => n.op === 'conv' || n.op === 'depthwise')
+        .forEach((n) => {
+          expect((n as { bias?: boolean }).bias ?? false).toBe(false);
+        });
       const costs = layerCosts(ir).filter((l) => l.group === 'b1/normal/n1');
       expect(costs.reduce((sum, l) => sum + l.params, 0)).toBe(params);
       // Every normal op keeps the shape [H, W, C].
@@ -80,7 +107,18 @@ describe('mstf space: decoding each pool index builds the right layers', () => {
   for (const [index, mode, window] of pools) {
     it(`pool ${index} = ${mode} ${window}x${window}, stride 2, then ReLU-1x1 conv (C/4)-BN`, () => {
       const s = space({ blocks: 1, channels: 16 });
-      const ir = s.decode(block([[0, 0], [0, 1], [0, 2], [0, 3], [0, 4]], [index, index, index, index]));
+      const ir = s.decode(
+        block(
+          [
+            [0, 0],
+            [0, 1],
+            [0, 2],
+            [0, 3],
+            [0, 4],
+          ],
+          [index, index, index, index],
+        ),
+      );
       const shapes = inferShapes(ir);
       for (const p of [1, 2, 3, 4]) {
         const nodes = groupNodes(ir, `b1/reduce/p${p}`);
@@ -100,7 +138,15 @@ describe('mstf space: wiring and macro structure', () => {
   it('node k reads node in_k; the unconsumed nodes are concatenated and projected back to C', () => {
     const s = space({ blocks: 1, channels: 8 });
     // n1 = sep3(in), n2 = sep5(in), n3 = dil3(n1), n4 = identity(n1), n5 = zero(n3): unconsumed n2, n4, n5.
-    const ir = s.decode(block([[0, 0], [1, 0], [3, 1], [6, 1], [7, 3]]));
+    const ir = s.decode(
+      block([
+        [0, 0],
+        [1, 0],
+        [3, 1],
+        [6, 1],
+        [7, 3],
+      ]),
+    );
     const first = (k: number) => groupNodes(ir, `b1/normal/n${k}`)[0]!;
     const last = (k: number) => groupNodes(ir, `b1/normal/n${k}`).at(-1)!;
     expect(first(1).inputs).toEqual(['stem_bn']);
@@ -120,7 +166,15 @@ describe('mstf space: wiring and macro structure', () => {
 
   it('whole network, 1 block, 8x8x1 input, C0 = 16: parameters and MACs as counted by hand', () => {
     // All-identity chain: leaf n5 only. Pools max 2x2.
-    const ir = space({ blocks: 1, channels: 16 }, [8, 8, 1], 2).decode(block([[6, 0], [6, 1], [6, 2], [6, 3], [6, 4]]));
+    const ir = space({ blocks: 1, channels: 16 }, [8, 8, 1], 2).decode(
+      block([
+        [6, 0],
+        [6, 1],
+        [6, 2],
+        [6, 3],
+        [6, 4],
+      ]),
+    );
     // stem conv 3*3*1*16 = 144, BN 32; projection 16*16 = 256, BN 32; 4 x (1x1 conv 16*4 = 64, BN 8) = 288;
     // dense 16*2 + 2 = 34.
     // MACs: stem 8*8*16*9 = 9216; projection 8*8*16*16 = 16384; pools' 1x1 convs 4 * 4*4*4*16 = 4096; dense 32.
@@ -135,7 +189,10 @@ describe('mstf space: wiring and macro structure', () => {
     expect(ir.nodes[0]).toMatchObject({ op: 'input', shape: [28, 28, 1] });
     expect(ir.nodes[1]).toMatchObject({ op: 'conv', kernel: [3, 3], filters: 16 });
     expect(ir.nodes[2]).toMatchObject({ op: 'batchnorm' });
-    for (const [b, c] of [[2, 32], [3, 64]] as const) {
+    for (const [b, c] of [
+      [2, 32],
+      [3, 64],
+    ] as const) {
       expect(groupNodes(ir, `b${b}/expand`).map((n) => n.op)).toEqual(['relu', 'conv', 'batchnorm']);
       expect(groupNodes(ir, `b${b}/expand`)[1]).toMatchObject({ filters: c, kernel: [1, 1] });
       expect(groupNodes(ir, `b${b}/expand`)[0]!.inputs).toEqual([`b${b - 1}_reduce_concat`]);
@@ -170,17 +227,43 @@ describe('mstf space: genotype count and bounds', () => {
   it('the input gene of node k allows exactly 0..k-1 (5! wirings, all valid)', () => {
     const s = space({ blocks: 1 });
     const inputs = s.bounds.filter((b) => b.name.endsWith('input'));
-    expect(inputs.map((b) => [b.low, b.high])).toEqual([[0, 0], [0, 1], [0, 2], [0, 3], [0, 4]]);
+    expect(inputs.map((b) => [b.low, b.high])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [0, 4],
+    ]);
     let wirings = 0;
     for (let a = 0; a < 2; a++)
       for (let b = 0; b < 3; b++)
         for (let c = 0; c < 4; c++)
           for (let d = 0; d < 5; d++) {
-            expect(() => s.validate(block([[0, 0], [0, a], [0, b], [0, c], [0, d]]))).not.toThrow();
+            expect(() =>
+              s.validate(
+                block([
+                  [0, 0],
+                  [0, a],
+                  [0, b],
+                  [0, c],
+                  [0, d],
+                ]),
+              ),
+            ).not.toThrow();
             wirings++;
           }
     expect(wirings).toBe(120);
-    expect(() => s.validate(block([[0, 1], [0, 0], [0, 0], [0, 0], [0, 0]]))).toThrow(/node 1 input\) = 1 is out of range 0\.\.0/);
+    expect(() =>
+      s.validate(
+        block([
+          [0, 1],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+    ).toThrow(/node 1 input\) = 1 is out of range 0\.\.0/);
   });
 });
 
@@ -198,8 +281,12 @@ describe('mstf space: random genotypes decode to valid networks', () => {
       for (let i = 0; i < 50; i++) {
         const g = s.sample(rng);
         expect(g).toHaveLength(14 * blocks);
-        s.bounds.forEach((b, j) => expect(g[j]).toBeGreaterThanOrEqual(b.low));
-        s.bounds.forEach((b, j) => expect(g[j]).toBeLessThanOrEqual(b.high));
+        s.bounds.forEach((b, j) => {
+          expect(g[j]).toBeGreaterThanOrEqual(b.low);
+        });
+        s.bounds.forEach((b, j) => {
+          expect(g[j]).toBeLessThanOrEqual(b.high);
+        });
         const ir = s.decode(g);
         expect(inferShapes(ir).get(ir.output)).toEqual([classes]);
         expect(s.isDegenerate(g)).toBe(false);
@@ -210,13 +297,30 @@ describe('mstf space: random genotypes decode to valid networks', () => {
 
   it('sampling is reproducible from the seed and covers every gene value', () => {
     const s = space();
-    const a = Array.from({ length: 20 }, ((r) => () => s.sample(r))(new Rng(9)));
-    const b = Array.from({ length: 20 }, ((r) => () => s.sample(r))(new Rng(9)));
+    const a = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          s.sample(r)
+      )(new Rng(9)),
+    );
+    const b = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          s.sample(r)
+      )(new Rng(9)),
+    );
     expect(a).toEqual(b);
     const seen = s.bounds.map(() => new Set<number>());
     const rng = new Rng(1);
-    for (let i = 0; i < 300; i++) s.sample(rng).forEach((v, j) => seen[j]!.add(v));
-    s.bounds.forEach((bd, j) => expect(seen[j]!.size).toBe(bd.high - bd.low + 1));
+    for (let i = 0; i < 300; i++)
+      s.sample(rng).forEach((v, j) => {
+        seen[j]!.add(v);
+      });
+    s.bounds.forEach((bd, j) => {
+      expect(seen[j]!.size).toBe(bd.high - bd.low + 1);
+    });
   });
 });
 
@@ -292,24 +396,86 @@ describe('mstf space: invalid genotypes are refused naming the gene', () => {
 describe('mstf space: degenerate networks', () => {
   const s = space({ blocks: 1 });
   const s3 = space({ blocks: 3 });
-  const live = block([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+  const live = block([
+    [0, 0],
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+  ]);
 
   it('hand-made dead and live cells', () => {
     // Every node zero.
-    expect(s.isDegenerate(block([[7, 0], [7, 1], [7, 2], [7, 3], [7, 4]]))).toBe(true);
+    expect(
+      s.isDegenerate(
+        block([
+          [7, 0],
+          [7, 1],
+          [7, 2],
+          [7, 3],
+          [7, 4],
+        ]),
+      ),
+    ).toBe(true);
     // A chain built on a zero node: the only leaf n5 is dead.
-    expect(s.isDegenerate(block([[7, 0], [0, 1], [1, 2], [2, 3], [6, 4]]))).toBe(true);
+    expect(
+      s.isDegenerate(
+        block([
+          [7, 0],
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [6, 4],
+        ]),
+      ),
+    ).toBe(true);
     // Leaves n2 = zero(n1) and n5 = zero(n4): dead although n1, n3, n4 are live.
-    expect(s.isDegenerate(block([[0, 0], [7, 1], [0, 1], [0, 3], [7, 4]]))).toBe(true);
+    expect(
+      s.isDegenerate(
+        block([
+          [0, 0],
+          [7, 1],
+          [0, 1],
+          [0, 3],
+          [7, 4],
+        ]),
+      ),
+    ).toBe(true);
     // Leaves n1 (dead) and n5 (built on the live n2): alive.
-    expect(s.isDegenerate(block([[7, 0], [0, 0], [0, 2], [0, 3], [0, 4]]))).toBe(false);
+    expect(
+      s.isDegenerate(
+        block([
+          [7, 0],
+          [0, 0],
+          [0, 2],
+          [0, 3],
+          [0, 4],
+        ]),
+      ),
+    ).toBe(false);
     // A zero node that is not the only path: n3 = zero(n1) consumed by n4, leaf n5 = sep(n1) alive; n4 dead leaf.
-    expect(s.isDegenerate(block([[0, 0], [6, 1], [7, 1], [0, 3], [0, 1]]))).toBe(false);
+    expect(
+      s.isDegenerate(
+        block([
+          [0, 0],
+          [6, 1],
+          [7, 1],
+          [0, 3],
+          [0, 1],
+        ]),
+      ),
+    ).toBe(false);
     expect(s.isDegenerate(live)).toBe(false);
   });
 
   it('a dead cell in any block makes the whole network degenerate', () => {
-    const dead = block([[7, 0], [7, 1], [7, 2], [7, 3], [7, 4]]);
+    const dead = block([
+      [7, 0],
+      [7, 1],
+      [7, 2],
+      [7, 3],
+      [7, 4],
+    ]);
     expect(s3.isDegenerate([...live, ...live, ...live])).toBe(false);
     expect(s3.isDegenerate([...dead, ...live, ...live])).toBe(true);
     expect(s3.isDegenerate([...live, ...dead, ...live])).toBe(true);
@@ -352,28 +518,73 @@ describe('mstf space: canonical hash', () => {
   const s = space({ blocks: 1 });
   it('renumbering the nodes gives the same hash', () => {
     // n1 = sep3(in), n2 = sep5(in), n3 = dil3(n1), n4 = id(n2), n5 = 7x1(n3)
-    const a = block([[0, 0], [1, 0], [3, 1], [6, 2], [5, 3]], [0, 1, 2, 3]);
+    const a = block(
+      [
+        [0, 0],
+        [1, 0],
+        [3, 1],
+        [6, 2],
+        [5, 3],
+      ],
+      [0, 1, 2, 3],
+    );
     // Same graph with nodes 1 and 2 swapped.
-    const b = block([[1, 0], [0, 0], [3, 2], [6, 1], [5, 3]], [0, 1, 2, 3]);
+    const b = block(
+      [
+        [1, 0],
+        [0, 0],
+        [3, 2],
+        [6, 1],
+        [5, 3],
+      ],
+      [0, 1, 2, 3],
+    );
     expect(a).not.toEqual(b);
     expect(s.hash(a)).toBe(s.hash(b));
     expect(s.hash(a)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('identity is transparent: sep3(identity(x)) = identity(sep3(x))', () => {
-    const a = block([[6, 0], [0, 1], [1, 2], [2, 3], [3, 4]]);
-    const b = block([[0, 0], [6, 1], [1, 2], [2, 3], [3, 4]]);
+    const a = block([
+      [6, 0],
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ]);
+    const b = block([
+      [0, 0],
+      [6, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ]);
     expect(s.hash(a)).toBe(s.hash(b));
     expect(networkCost(s.decode(a))).toEqual(networkCost(s.decode(b)));
   });
 
   it('the order of the reduction pools does not matter (concatenation is a multiset)', () => {
-    const nodes: [number, number][] = [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]];
+    const nodes: [number, number][] = [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ];
     expect(s.hash(block(nodes, [0, 1, 2, 3]))).toBe(s.hash(block(nodes, [3, 2, 1, 0])));
   });
 
   it('different networks hash differently', () => {
-    const base = block([[0, 0], [1, 0], [3, 1], [6, 2], [5, 3]], [0, 1, 2, 3]);
+    const base = block(
+      [
+        [0, 0],
+        [1, 0],
+        [3, 1],
+        [6, 2],
+        [5, 3],
+      ],
+      [0, 1, 2, 3],
+    );
     const hashes = new Set([s.hash(base)]);
     for (let i = 0; i < base.length; i++) {
       const bound = s.bounds[i]!;
@@ -398,12 +609,34 @@ describe('mstf space: canonical hash', () => {
 describe('mstf space: describe and IR labels', () => {
   it('groups and labels name the cell node and its op', () => {
     const s = space({ blocks: 1 });
-    const ir = s.decode(block([[1, 0], [6, 1], [6, 2], [6, 3], [7, 4]], [4, 1, 2, 3]));
+    const ir = s.decode(
+      block(
+        [
+          [1, 0],
+          [6, 1],
+          [6, 2],
+          [6, 3],
+          [7, 4],
+        ],
+        [4, 1, 2, 3],
+      ),
+    );
     const byGroup = (g: string) => ir.nodes.filter((n: IRNode) => n.group === g).map((n) => n.label);
     expect(new Set(byGroup('b1/normal/n1'))).toEqual(new Set(['sep 5x5']));
     expect(byGroup('b1/normal/n5')).toEqual(['zero']);
     expect(new Set(byGroup('b1/reduce/p1'))).toEqual(new Set(['max 4x4']));
-    const text = s.describe(block([[1, 0], [6, 1], [6, 2], [6, 3], [7, 4]], [4, 1, 2, 3]));
+    const text = s.describe(
+      block(
+        [
+          [1, 0],
+          [6, 1],
+          [6, 2],
+          [6, 3],
+          [7, 4],
+        ],
+        [4, 1, 2, 3],
+      ),
+    );
     expect(text).toContain('n1=sep 5x5(in)');
     expect(text).toContain('n5=zero(n4)');
     expect(text).toContain('dead');

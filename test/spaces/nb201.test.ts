@@ -105,7 +105,7 @@ describe('nb201 space: parameter counts match NAS-Bench-201', () => {
     }
   });
 
-  it('the averaged integer rows are the mean of two cells\' counts', () => {
+  it("the averaged integer rows are the mean of two cells' counts", () => {
     const s = space();
     const count = (arch: string) => networkCost(s.decode(s.parse(arch))).params;
     const averagedRows = rows.filter((r) => r.arch in AVERAGED_INTEGER_ROWS);
@@ -125,8 +125,17 @@ describe('nb201 space: genotypes and cell strings', () => {
     expect(s.parse(BEST)).toEqual([3, 3, 4, 1, 3, 1]);
     expect(s.format([3, 3, 4, 1, 3, 1])).toBe(BEST);
     expect(s.parse('3,3,4,1,3,1')).toEqual([3, 3, 4, 1, 3, 1]);
-    expect(s.parse('|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|')).toEqual([0, 1, 2, 3, 4, 0]);
-    expect(s.bounds.map((b) => b.name)).toEqual(['edge 0->1 op', 'edge 0->2 op', 'edge 1->2 op', 'edge 0->3 op', 'edge 1->3 op', 'edge 2->3 op']);
+    expect(s.parse('|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|')).toEqual([
+      0, 1, 2, 3, 4, 0,
+    ]);
+    expect(s.bounds.map((b) => b.name)).toEqual([
+      'edge 0->1 op',
+      'edge 0->2 op',
+      'edge 1->2 op',
+      'edge 0->3 op',
+      'edge 1->3 op',
+      'edge 2->3 op',
+    ]);
   });
 
   it('every cell of the table round-trips (parse then format gives the same string)', () => {
@@ -157,7 +166,11 @@ describe('nb201 space: network structure', () => {
     expect(shapes.get('s3c5_n3')).toEqual([8, 8, 64]);
     const byId = (id: string) => ir.nodes.find((n) => n.id === id)!;
     // Edge 0->1 nor_conv_3x3: ReLU - conv 3x3 pad 1 no bias - BN.
-    expect(['s1c1_e01_relu', 's1c1_e01_conv', 's1c1_e01_bn'].map((id) => byId(id).op)).toEqual(['relu', 'conv', 'batchnorm']);
+    expect(['s1c1_e01_relu', 's1c1_e01_conv', 's1c1_e01_bn'].map((id) => byId(id).op)).toEqual([
+      'relu',
+      'conv',
+      'batchnorm',
+    ]);
     expect(byId('s1c1_e01_conv')).toMatchObject({ kernel: [3, 3], padding: 1, stride: 1, bias: false, filters: 16 });
     // Edge 1->2 avg_pool_3x3: stride 1, padding excluded from the average ('same').
     expect(byId('s1c1_e12')).toMatchObject({ op: 'pool', mode: 'avg', window: 3, stride: 1, padding: 'same' });
@@ -183,7 +196,9 @@ describe('nb201 space: degenerate cells and hash', () => {
   const s = space();
   it('a cell whose output ignores its input is degenerate', () => {
     expect(s.isDegenerate(s.parse('|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|'))).toBe(true);
-    expect(s.isDegenerate(s.parse('|none~0|+|none~0|nor_conv_3x3~1|+|none~0|skip_connect~1|skip_connect~2|'))).toBe(true);
+    expect(s.isDegenerate(s.parse('|none~0|+|none~0|nor_conv_3x3~1|+|none~0|skip_connect~1|skip_connect~2|'))).toBe(
+      true,
+    );
     expect(s.isDegenerate(s.parse('|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|'))).toBe(false);
     expect(s.isDegenerate(s.parse(BEST))).toBe(false);
     const rng = new Rng(3);
@@ -201,7 +216,11 @@ describe('nb201 space: degenerate cells and hash', () => {
       '|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|',
     ].map((t) => s.hash(s.parse(t)));
     expect(new Set(identity).size).toBe(1);
-    const others = ['|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|', BEST, BEST.replace('avg_pool_3x3', 'nor_conv_1x1')];
+    const others = [
+      '|nor_conv_1x1~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|',
+      BEST,
+      BEST.replace('avg_pool_3x3', 'nor_conv_1x1'),
+    ];
     const hashes = new Set([identity[0], ...others.map((t) => s.hash(s.parse(t)))]);
     expect(hashes.size).toBe(4);
   });
@@ -215,4 +234,3 @@ describe('nb201 space: degenerate cells and hash', () => {
     expect(networkCost(deadConv).params - networkCost(identityCell).params).toBe(5 * 288 + 5 * 1088 + 5 * 4224);
   });
 });
-

@@ -97,7 +97,8 @@ export function parseXml(doc: string): XmlElement {
     }
     const next = doc.indexOf('<', i);
     const text = doc.slice(i, next < 0 ? doc.length : next);
-    if (stack.length === 0 && text.trim() !== '') throw new Error(`text outside the root element: "${text.trim().slice(0, 20)}"`);
+    if (stack.length === 0 && text.trim() !== '')
+      throw new Error(`text outside the root element: "${text.trim().slice(0, 20)}"`);
     checkText(text, `text of <${stack[stack.length - 1]?.name ?? 'document'}>`);
     i = next < 0 ? doc.length : next;
   }

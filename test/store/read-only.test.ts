@@ -18,13 +18,19 @@ const NOBODY = 65534;
 
 /** Run node as `nobody`; fails the test with one line when setpriv is missing. */
 function asNobody(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!fs.existsSync('/usr/bin/setpriv')) throw new Error('prerequisite missing: /usr/bin/setpriv (util-linux) runs the check as a non-root user');
+  if (!fs.existsSync('/usr/bin/setpriv'))
+    throw new Error('prerequisite missing: /usr/bin/setpriv (util-linux) runs the check as a non-root user');
   return new Promise((resolve) => {
     execFile(
       '/usr/bin/setpriv',
       [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...args],
       { cwd, env: { ...process.env, HOME: cwd, XDG_CACHE_HOME: cwd }, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
+      (err, stdout, stderr) =>
+        resolve({
+          code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        }),
     );
   });
 }
@@ -73,7 +79,11 @@ describe('a run store in a folder its reader cannot write', () => {
     expect(r.stderr).toBe('');
     const [listed, refused] = r.stdout.trim().split('\n');
     expect(JSON.parse(listed!)).toEqual([[id, 'queued']]);
-    expect(refused).toMatch(new RegExp(`^mstf: STORE: run store ${store.replace(/[.]/g, '\\.')}: cannot write it \\(.+\\); this command needs write access`));
+    expect(refused).toMatch(
+      new RegExp(
+        `^mstf: STORE: run store ${store.replace(/[.]/g, '\\.')}: cannot write it \\(.+\\); this command needs write access`,
+      ),
+    );
   });
 });
 

@@ -21,7 +21,11 @@ const TABLES = ['candidates', 'checkpoints', 'generations', 'pool_members', 'res
 
 function tablesOf(file: string): string[] {
   const db = new Database(file, { readonly: true });
-  const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+  const names = (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as {
+      name: string;
+    }[]
+  )
     .map((r) => r.name)
     .sort();
   db.close();
@@ -30,7 +34,12 @@ function tablesOf(file: string): string[] {
 
 const config = resolveSearchConfig({ population: 4, offspring: 3, generations: 3, channels: 8, seed: 7 });
 
-function candidate(searchId: string, generation: number, idx: number, over: Partial<CandidateInput> = {}): CandidateInput {
+function candidate(
+  searchId: string,
+  generation: number,
+  idx: number,
+  over: Partial<CandidateInput> = {},
+): CandidateInput {
   return {
     searchId,
     generation,
@@ -54,7 +63,7 @@ describe('run store schema', () => {
     // A v0 file: exists, user_version 0, holds something unrelated.
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const raw = new Database(file);
-    raw.exec('CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES (\'kept\')');
+    raw.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('kept')");
     expect(raw.pragma('user_version', { simple: true })).toBe(0);
     raw.close();
 
@@ -128,7 +137,9 @@ describe('run store records', () => {
     const store = RunStore.open(path.join(dir, 's.db'));
     const id = store.createSearch(config);
     store.recordCandidate(candidate(id, 0, 0, { scores: { jacob_cov: Number.NaN, synflow: -Infinity, flops: 1 } }));
-    store.recordCandidate(candidate(id, 0, 1, { state: 'failed', scores: { jacob_cov: null, synflow: 3, flops: 1 }, error: 'boom' }));
+    store.recordCandidate(
+      candidate(id, 0, 1, { state: 'failed', scores: { jacob_cov: null, synflow: 3, flops: 1 }, error: 'boom' }),
+    );
     const [a, b] = store.candidates(id, 0);
     expect(Number.isNaN(a!.scores.jacob_cov)).toBe(true);
     expect(a!.scores.synflow).toBe(-Infinity);
@@ -158,7 +169,14 @@ describe('run store records', () => {
       survived,
       rank: survived ? 0 : null,
     });
-    store.commitGeneration({ searchId: id, generation: 0, members: [member(c0, true), member(c1, false)], checkpoint: { rng: 5 }, summary: {}, ms: 1 });
+    store.commitGeneration({
+      searchId: id,
+      generation: 0,
+      members: [member(c0, true), member(c1, false)],
+      checkpoint: { rng: 5 },
+      summary: {},
+      ms: 1,
+    });
     expect(store.latestCheckpoint(id)).toEqual({ generation: 0, state: { rng: 5 } });
     expect(store.getSearch(id)!.generation).toBe(0);
     expect(store.pool(id, 0).map((m) => [m.candidate.id, m.survived])).toEqual([
@@ -168,7 +186,14 @@ describe('run store records', () => {
     // Generation 1 whose checkpoint collides with an existing one: the pool rows must not stay behind.
     store.database.exec(`INSERT INTO checkpoints VALUES ('${id}', 1, '{}', 'x')`);
     expect(() =>
-      store.commitGeneration({ searchId: id, generation: 1, members: [member(c0, true)], checkpoint: { rng: 6 }, summary: {}, ms: 1 }),
+      store.commitGeneration({
+        searchId: id,
+        generation: 1,
+        members: [member(c0, true)],
+        checkpoint: { rng: 6 },
+        summary: {},
+        ms: 1,
+      }),
     ).toThrow();
     expect(store.pool(id, 1)).toEqual([]);
     expect(store.generations(id).map((g) => g.generation)).toEqual([0]);
@@ -196,7 +221,13 @@ describe('run store records', () => {
     store.saveResult(id, { candidateId: c, objectives: [0, 0], normalised: {}, violation: 0 }, []);
     const done = store.getSearch(id)!;
     expect(done.status).toBe('completed');
-    expect(done.selected).toEqual({ genotype: 'g0-0', hash: 'h0-0', scores: { jacob_cov: 1, synflow: 2, flops: 3 }, flops: 3, params: 4 });
+    expect(done.selected).toEqual({
+      genotype: 'g0-0',
+      hash: 'h0-0',
+      scores: { jacob_cov: 1, synflow: 2, flops: 3 },
+      flops: 3,
+      params: 4,
+    });
     expect(() => store.claimSearch(id, 444, () => false)).toThrow(/already completed/);
     store.close();
   });

@@ -57,7 +57,13 @@ describe('run store: trainings', () => {
     expect(store.trainings(id).map((t) => [t.outDir, t.status, t.memberHash])).toEqual([['/t/a', 'running', 'abc123']]);
     store.finishTraining('/t/a', 'completed', { metrics: { test: { acc: 0.75, auc: 0.8 }, bestEpoch: 2 } });
     const [a] = store.trainings(id);
-    expect(a).toMatchObject({ id: 'a', status: 'completed', dataset: 'breastmnist', searchId: id, metrics: { test: { acc: 0.75, auc: 0.8 }, bestEpoch: 2 } });
+    expect(a).toMatchObject({
+      id: 'a',
+      status: 'completed',
+      dataset: 'breastmnist',
+      searchId: id,
+      metrics: { test: { acc: 0.75, auc: 0.8 }, bestEpoch: 2 },
+    });
     expect(a!.model).toEqual({ kind: 'genotype', space: 'mstf', genotype: '1,2' });
     expect(store.trainings().find((t) => t.outDir === '/t/b')!.searchId).toBeNull();
     store.finishTraining('/t/c', 'failed', { error: 'boom' });
@@ -70,7 +76,10 @@ describe('run store: trainings', () => {
   it('recordTraining: completed / cancelled (no metrics) / failed (error line, rethrown)', async () => {
     const file = path.join(dir, 'r.db');
     const done = recordTraining(file, start('/r/done'));
-    await expect(done.outcome(Promise.resolve({ test: { acc: 1 }, config: { big: true } }))).resolves.toEqual({ test: { acc: 1 }, config: { big: true } });
+    await expect(done.outcome(Promise.resolve({ test: { acc: 1 }, config: { big: true } }))).resolves.toEqual({
+      test: { acc: 1 },
+      config: { big: true },
+    });
     const cancelled = recordTraining(file, start('/r/cancelled'));
     await expect(cancelled.outcome(Promise.resolve(undefined))).resolves.toBeUndefined();
     const failed = recordTraining(file, start('/r/failed'));

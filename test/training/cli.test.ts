@@ -16,14 +16,19 @@ const cwd = tempDir('mstf-train-cli-');
 afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
 function jsonLines(stdout: string): Record<string, any>[] {
-  return stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('mstf train: bad input is one line, nothing written', () => {
   it('without a model source', async () => {
     const r = await runCli(['train', '--dataset', 'breastmnist'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18');
+    expect(r.stderr.trim()).toBe(
+      'mstf: INVALID_ARGUMENT: say what to train: --genotype "<g>" [--space mstf], --run <searchId> or --model resnet18',
+    );
   });
 
   it('an unknown dataset, a bad genotype, --resume without --out', async () => {
@@ -36,7 +41,9 @@ describe('mstf train: bad input is one line, nothing written', () => {
     const c = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--resume'], { cwd });
     expect(c.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: --resume needs --out <dir> of the training to continue');
     const d = await runCli(['train', '--model', 'resnet18', '--channels', '16', '--dataset', 'breastmnist'], { cwd });
-    expect(d.stderr.trim()).toBe('mstf: INVALID_ARGUMENT: --channels and --blocks apply to searched architectures, not to --model resnet18');
+    expect(d.stderr.trim()).toBe(
+      'mstf: INVALID_ARGUMENT: --channels and --blocks apply to searched architectures, not to --model resnet18',
+    );
     expect(fs.existsSync(path.join(cwd, '.mstf', 'trainings'))).toBe(false);
   });
 });
@@ -45,8 +52,30 @@ describe('mstf train end to end (embedded BreastMNIST)', () => {
   it('--genotype --space mstf: JSON lines per epoch, a final metrics line, files in --out', async () => {
     const out = path.join(cwd, 'g1');
     const r = await runCli(
-      ['train', '--genotype', GENOTYPE3, '--space', 'mstf', '--channels', '4', '--dataset', 'breastmnist', '--epochs', '2',
-        '--batch-size', '16', '--max-train', '32', '--max-eval', '24', '--out', out, '--predictions', path.join(out, 'pred.csv'), '--json'],
+      [
+        'train',
+        '--genotype',
+        GENOTYPE3,
+        '--space',
+        'mstf',
+        '--channels',
+        '4',
+        '--dataset',
+        'breastmnist',
+        '--epochs',
+        '2',
+        '--batch-size',
+        '16',
+        '--max-train',
+        '32',
+        '--max-eval',
+        '24',
+        '--out',
+        out,
+        '--predictions',
+        path.join(out, 'pred.csv'),
+        '--json',
+      ],
       { cwd },
     );
     expect(r.stderr).toBe('');
@@ -66,22 +95,58 @@ describe('mstf train end to end (embedded BreastMNIST)', () => {
     expect(fs.existsSync(path.join(out, 'model', 'weights.bin'))).toBe(true);
   });
 
-  it('--run <searchId>: trains the selected genotype with the search\'s space, channels and dataset', async () => {
+  it("--run <searchId>: trains the selected genotype with the search's space, channels and dataset", async () => {
     const storePath = path.join(cwd, 'store.db');
     const store = RunStore.open(storePath);
     const id = store.createSearch(resolveSearchConfig({ dataset: 'breastmnist', channels: 4 }));
     const candidateId = store.recordCandidate({
-      searchId: id, generation: 0, idx: 0, genotype: GENOTYPE3, hash: 'h', state: 'ok', degenerate: false,
-      scores: {}, flops: null, params: null, flags: [], ms: 1,
+      searchId: id,
+      generation: 0,
+      idx: 0,
+      genotype: GENOTYPE3,
+      hash: 'h',
+      state: 'ok',
+      degenerate: false,
+      scores: {},
+      flops: null,
+      params: null,
+      flags: [],
+      ms: 1,
     });
     store.saveResult(id, { candidateId, objectives: [0, 0], normalised: {}, violation: 0 }, []);
     store.close();
     const out = path.join(cwd, 'from-run');
-    const r = await runCli(['train', '--run', id, '--store', storePath, '--epochs', '1', '--batch-size', '16', '--max-train', '16', '--max-eval', '16', '--out', out, '--json'], { cwd });
+    const r = await runCli(
+      [
+        'train',
+        '--run',
+        id,
+        '--store',
+        storePath,
+        '--epochs',
+        '1',
+        '--batch-size',
+        '16',
+        '--max-train',
+        '16',
+        '--max-eval',
+        '16',
+        '--out',
+        out,
+        '--json',
+      ],
+      { cwd },
+    );
     expect(r.stderr).toBe('');
     const done = jsonLines(r.stdout).at(-1)!;
     expect(done.config.dataset).toBe('breastmnist');
-    expect(done.config.model).toMatchObject({ kind: 'genotype', space: 'mstf', genotype: GENOTYPE3, searchId: id, options: { channels: 4 } });
+    expect(done.config.model).toMatchObject({
+      kind: 'genotype',
+      space: 'mstf',
+      genotype: GENOTYPE3,
+      searchId: id,
+      options: { channels: 4 },
+    });
 
     const missing = await runCli(['train', '--run', 'nope', '--store', storePath], { cwd });
     expect(missing.stderr.trim()).toMatch(/^mstf: NOT_FOUND: search "nope" is not in the run store /);
@@ -91,8 +156,26 @@ describe('mstf train end to end (embedded BreastMNIST)', () => {
 describe('SIGTERM checkpoints, --resume continues', () => {
   it('a real process: cancelled with exit code 130, then resumed to completion', async () => {
     const out = path.join(cwd, 'sigterm');
-    const args = ['train', '--genotype', GENOTYPE3, '--channels', '4', '--dataset', 'breastmnist', '--epochs', '2', '--batch-size', '4',
-      '--max-train', '64', '--max-eval', '16', '--out', out, '--json'];
+    const args = [
+      'train',
+      '--genotype',
+      GENOTYPE3,
+      '--channels',
+      '4',
+      '--dataset',
+      'breastmnist',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '4',
+      '--max-train',
+      '64',
+      '--max-eval',
+      '16',
+      '--out',
+      out,
+      '--json',
+    ];
     const child = spawn(process.execPath, [cliBin, ...args], { cwd });
     let stdout = '';
     const code = await new Promise<number | null>((resolve) => {
@@ -148,8 +231,30 @@ describe('CBIS-DDSM: a generated set of DICOMs + CSVs, loaded and trained for on
     writeCbisFixture(root, images);
     const out = path.join(cwd, 'cbis');
     const r = await runCli(
-      ['train', '--genotype', GENOTYPE4, '--space', 'mstf', '--blocks', '4', '--channels', '4', '--dataset', 'cbis-ddsm', '--size', '32',
-        '--epochs', '1', '--batch-size', '4', '--out', out, '--data-dir', path.join(cwd, 'data'), '--json'],
+      [
+        'train',
+        '--genotype',
+        GENOTYPE4,
+        '--space',
+        'mstf',
+        '--blocks',
+        '4',
+        '--channels',
+        '4',
+        '--dataset',
+        'cbis-ddsm',
+        '--size',
+        '32',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '4',
+        '--out',
+        out,
+        '--data-dir',
+        path.join(cwd, 'data'),
+        '--json',
+      ],
       { cwd, env: { MSTF_CBIS_DDSM_ROOT: root } },
     );
     expect(r.stderr).toBe('');

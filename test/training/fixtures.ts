@@ -42,7 +42,8 @@ export function syntheticSplit(n: number, size: number, task: TaskType, classes:
       const c = i % classes;
       labels[i] = c;
       const half = Math.floor(((c + 1) * size) / (2 * (classes + 1)));
-      for (let y = size / 2 - half; y < size / 2 + half; y++) for (let x = size / 2 - half; x < size / 2 + half; x++) img[y * size + x] = 220;
+      for (let y = size / 2 - half; y < size / 2 + half; y++)
+        for (let x = size / 2 - half; x < size / 2 + half; x++) img[y * size + x] = 220;
     }
   }
   return { images, shape: [n, size, size, 1], labels, labelWidth };

@@ -48,7 +48,12 @@ describe('training memory estimate', () => {
     expect(microBatchSizes(128, 128)).toEqual([128]);
     expect(microBatchSizes(5, 100)).toEqual([5]);
     expect(microBatchSizes(7, 1)).toEqual([1, 1, 1, 1, 1, 1, 1]);
-    for (const [n, m] of [[128, 17], [34, 18], [1, 1], [100, 33]] as const) {
+    for (const [n, m] of [
+      [128, 17],
+      [34, 18],
+      [1, 1],
+      [100, 33],
+    ] as const) {
       const sizes = microBatchSizes(n, m);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(m);
@@ -74,7 +79,9 @@ describe('planMemory', () => {
       // The next larger micro-batch would not fit: the plan uses the heap.
       expect(bytesFor(trainStepMemory(ir), Math.ceil(128 / (p.microBatches - 1)))).toBeGreaterThan(4294901760);
       expect(p.evalBytes).toBeLessThanOrEqual(4294901760);
-      expect(p.reason).toMatch(/^a batch of 128 needs about \d+\.\d\d GiB \(estimate\), over the wasm backend's 4 GiB heap; gradients accumulated over (\d+) micro-batches of at most (\d+) \(estimate \d+\.\d\d GiB\)$/);
+      expect(p.reason).toMatch(
+        /^a batch of 128 needs about \d+\.\d\d GiB \(estimate\), over the wasm backend's 4 GiB heap; gradients accumulated over (\d+) micro-batches of at most (\d+) \(estimate \d+\.\d\d GiB\)$/,
+      );
       expect(p.reason).toContain(`over ${p.microBatches} micro-batches of at most ${p.microBatch} `);
     }
   });
@@ -110,7 +117,9 @@ describe('planMemory', () => {
     expect(error).toBeInstanceOf(MstfError);
     const message = (error as Error).message;
     expect(message.split('\n')).toHaveLength(1);
-    expect(message).toMatch(/^a training step of this network needs about \d+\.\d\d GiB for a single example \(estimate\), over the wasm backend's 4 GiB heap \(4\.00 GiB\); /);
+    expect(message).toMatch(
+      /^a training step of this network needs about \d+\.\d\d GiB for a single example \(estimate\), over the wasm backend's 4 GiB heap \(4\.00 GiB\); /,
+    );
     // Without a limit the same network is planned, not refused.
     expect(planMemory(big, 128, 'tensorflow').microBatch).toBe(128);
   });

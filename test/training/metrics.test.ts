@@ -158,6 +158,8 @@ describe('probabilities', () => {
 
 describe('input checks', () => {
   it('rejects a table whose sizes disagree', () => {
-    expect(() => getACC('binary-class', { n: 2, k: 2, scores: [0.1, 0.9], labels: [0, 1] })).toThrow(/expected 2x2 scores/);
+    expect(() => getACC('binary-class', { n: 2, k: 2, scores: [0.1, 0.9], labels: [0, 1] })).toThrow(
+      /expected 2x2 scores/,
+    );
   });
 });

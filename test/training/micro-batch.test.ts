@@ -68,11 +68,21 @@ function maxRelativeDiff(a: Map<string, tf.Tensor>, b: Map<string, tf.Tensor>): 
   return worst;
 }
 
-function compare(ir: NetworkIR, task: TaskType, classes: number, n: number, micro: number): { rel: number; lossFull: number; lossMicro: number } {
+function compare(
+  ir: NetworkIR,
+  task: TaskType,
+  classes: number,
+  n: number,
+  micro: number,
+): { rel: number; lossFull: number; lossMicro: number } {
   const size = ir.nodes[0]!.op === 'input' ? (ir.nodes[0] as { shape: number[] }).shape[0]! : 0;
   const dataset = syntheticDataset(task, classes);
   const split = syntheticSplit(n, size, task, classes, 7);
-  const batch = gatherBatch(split, Array.from({ length: n }, (_, i) => i), dataset);
+  const batch = gatherBatch(
+    split,
+    Array.from({ length: n }, (_, i) => i),
+    dataset,
+  );
   const net = compileNetwork(ir, { seed: 3 });
   try {
     const before = tf.memory().numTensors;

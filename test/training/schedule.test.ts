@@ -17,7 +17,9 @@ describe('official MedMNIST learning-rate schedule', () => {
     const lrs = Array.from({ length: 10 }, (_, e) => learningRateAt(e, 10, 1));
     // epochs 0-4: 1, 5-7: 0.1, 8-9: 0.01
     const expected = [1, 1, 1, 1, 1, 0.1, 0.1, 0.1, 0.01, 0.01];
-    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(expected[i]!, 12));
+    lrs.forEach((lr, i) => {
+      expect(lr).toBeCloseTo(expected[i]!, 12);
+    });
   });
 
   it('1 epoch trains at the base rate (milestones [1, 1]); 2 epochs: [1, 2]', () => {

@@ -26,8 +26,23 @@ describe('mstf train on wasm at batch 128: micro-batches instead of a dead wasm 
     async () => {
       const out = path.join(cwd, 'mstf128');
       const r = await runCli(
-        ['train', '--genotype', PICK, '--channels', '128', '--dataset', 'breastmnist', '--epochs', '1',
-          '--max-train', '24', '--max-eval', '4', '--out', out],
+        [
+          'train',
+          '--genotype',
+          PICK,
+          '--channels',
+          '128',
+          '--dataset',
+          'breastmnist',
+          '--epochs',
+          '1',
+          '--max-train',
+          '24',
+          '--max-eval',
+          '4',
+          '--out',
+          out,
+        ],
         { cwd, env: WASM, timeoutMs: LONG },
       );
       expect(r.stderr).not.toMatch(/Aborted|RuntimeError/);
@@ -55,13 +70,30 @@ describe('mstf train on wasm at batch 128: micro-batches instead of a dead wasm 
     async () => {
       const out = path.join(cwd, 'resnet50');
       const r = await runCli(
-        ['train', '--model', 'resnet50', '--dataset', 'breastmnist', '--epochs', '1', '--max-train', '24', '--max-eval', '4',
-          '--out', out, '--json'],
+        [
+          'train',
+          '--model',
+          'resnet50',
+          '--dataset',
+          'breastmnist',
+          '--epochs',
+          '1',
+          '--max-train',
+          '24',
+          '--max-eval',
+          '4',
+          '--out',
+          out,
+          '--json',
+        ],
         { cwd, env: WASM, timeoutMs: LONG },
       );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.map((l) => l.type)).toEqual(['start', 'epoch', 'done']);
       const plan = lines[0].memory;
       expect(plan).toMatchObject({ backend: 'wasm', batchSize: 128, limitBytes: 4294901760 });
@@ -76,7 +108,19 @@ describe('mstf train on wasm at batch 128: micro-batches instead of a dead wasm 
   it('--micro-batch that would overflow the heap: one line naming the estimate and the limit, nothing written', async () => {
     const out = path.join(cwd, 'refused');
     const r = await runCli(
-      ['train', '--model', 'resnet50', '--dataset', 'breastmnist', '--epochs', '1', '--micro-batch', '128', '--out', out],
+      [
+        'train',
+        '--model',
+        'resnet50',
+        '--dataset',
+        'breastmnist',
+        '--epochs',
+        '1',
+        '--micro-batch',
+        '128',
+        '--out',
+        out,
+      ],
       { cwd, env: WASM },
     );
     expect(r.code).toBe(1);
@@ -84,7 +128,10 @@ describe('mstf train on wasm at batch 128: micro-batches instead of a dead wasm 
       /^mstf: [A-Z_]+: --micro-batch 128: a step needs about \d+\.\d\d GiB \(estimate\), over the wasm backend's 4 GiB heap \(4\.00 GiB\); use --micro-batch \d+ or less, or auto\n$/,
     );
     expect(fs.existsSync(out)).toBe(false);
-    const bad = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--micro-batch', 'half'], { cwd, env: WASM });
+    const bad = await runCli(['train', '--model', 'resnet18', '--dataset', 'breastmnist', '--micro-batch', 'half'], {
+      cwd,
+      env: WASM,
+    });
     expect(bad.stderr).toMatch(/^mstf: [A-Z_]+: --micro-batch must be a positive integer or auto, got "half"\n$/);
   });
 });

@@ -78,13 +78,22 @@ describe('a tiny training on real BreastMNIST (embedded 28x28 file)', () => {
     expect(losses).toHaveLength(4);
     expect(losses[3]!).toBeLessThan(losses[0]!);
     // 4 epochs: milestones ceil(2) = 2, ceil(3) = 3
-    [0.01, 0.01, 0.001, 0.0001].forEach((lr, e) => expect(metrics.history[e]!.lr).toBeCloseTo(lr, 12));
+    [0.01, 0.01, 0.001, 0.0001].forEach((lr, e) => {
+      expect(metrics.history[e]!.lr).toBeCloseTo(lr, 12);
+    });
     // 96 images / 32 = 3 steps per epoch
     expect(events.filter((e) => e.type === 'step')).toHaveLength(12);
   });
 
   it('writes config.json, status.json (completed), metrics.json, the best model and a checkpoint', () => {
-    for (const f of ['config.json', 'status.json', 'metrics.json', 'model/model.json', 'model/weights.bin', 'checkpoint/state.json']) {
+    for (const f of [
+      'config.json',
+      'status.json',
+      'metrics.json',
+      'model/model.json',
+      'model/weights.bin',
+      'checkpoint/state.json',
+    ]) {
       expect(fs.existsSync(path.join(outDir, f)), f).toBe(true);
     }
     const status = readStatus(outDir);
@@ -119,14 +128,27 @@ describe('a tiny training on real BreastMNIST (embedded 28x28 file)', () => {
       expect(r[1]).toBe(data.test.labels[i]);
       expect(r[2]! + r[3]!).toBeCloseTo(1, 5);
     });
-    const acc = getACC('binary-class', { n: rows.length, k: 2, scores: rows.flatMap((r) => [r[2]!, r[3]!]), labels: rows.map((r) => r[1]!) });
+    const acc = getACC('binary-class', {
+      n: rows.length,
+      k: 2,
+      scores: rows.flatMap((r) => [r[2]!, r[3]!]),
+      labels: rows.map((r) => r[1]!),
+    });
     expect(acc).toBeCloseTo(metrics.test.acc, 10);
   });
 
   it('refuses to overwrite an existing training without --resume', async () => {
     const net = compileNetwork(tinyIR(28, 1, 2), { seed: 3 });
     await expect(
-      trainNetwork(net, data, { id: 'x', outDir, epochs: 1, batchSize: 32, lr: 0.01, seed: 3, config: { what: 'tiny' } }),
+      trainNetwork(net, data, {
+        id: 'x',
+        outDir,
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.01,
+        seed: 3,
+        config: { what: 'tiny' },
+      }),
     ).rejects.toThrow(/already holds a training \(use --resume/);
     net.dispose();
   });
@@ -144,7 +166,11 @@ describe('cancel and resume', () => {
 
   it('a run cancelled mid-epoch resumes at the right epoch and step and ends as an uninterrupted run', async () => {
     const straightNet = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
-    const straight = (await trainNetwork(straightNet, data, { ...base, id: 'straight', outDir: path.join(tmp, 'straight') }))!;
+    const straight = (await trainNetwork(straightNet, data, {
+      ...base,
+      id: 'straight',
+      outDir: path.join(tmp, 'straight'),
+    }))!;
     straightNet.dispose();
 
     // Cancel after epoch index 1, step 2 (of 4): the trainer stops before step 3.
@@ -169,18 +195,26 @@ describe('cancel and resume', () => {
     // Resume in a fresh network (different init seed: everything must come from the checkpoint).
     const events: TrainingEvent[] = [];
     const secondNet = compileNetwork(tinyIR(16, 1, 3), { seed: 1234 });
-    const resumed = (await trainNetwork(secondNet, data, { ...base, id: 'resumed', outDir, resume: true, onEvent: (e) => events.push(e) }))!;
+    const resumed = (await trainNetwork(secondNet, data, {
+      ...base,
+      id: 'resumed',
+      outDir,
+      resume: true,
+      onEvent: (e) => events.push(e),
+    }))!;
     secondNet.dispose();
     const start = events.find((e) => e.type === 'start');
     expect(start).toMatchObject({ startEpoch: 1, startStep: 2 });
     // steps left: epoch 1 steps 3-4, epoch 2 steps 1-4
-    expect(events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? `${e.epoch}:${e.step}` : ''))).toEqual([
-      '1:3', '1:4', '2:1', '2:2', '2:3', '2:4',
-    ]);
+    expect(
+      events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? `${e.epoch}:${e.step}` : '')),
+    ).toEqual(['1:3', '1:4', '2:1', '2:2', '2:3', '2:4']);
     expect(resumed.history.map((h) => h.epoch)).toEqual([0, 1, 2]);
     expect(readStatus(outDir).state).toBe('completed');
     // Same batches, weights, optimizer moments and BN statistics: the same numbers.
-    resumed.history.forEach((h, i) => expect(h.trainLoss).toBeCloseTo(straight.history[i]!.trainLoss, 5));
+    resumed.history.forEach((h, i) => {
+      expect(h.trainLoss).toBeCloseTo(straight.history[i]!.trainLoss, 5);
+    });
     expect(resumed.test.auc).toBeCloseTo(straight.test.auc, 5);
     expect(resumed.test.acc).toBeCloseTo(straight.test.acc, 10);
   });
@@ -209,7 +243,14 @@ describe('cancel and resume', () => {
   it('--resume refuses a different configuration, naming the field', async () => {
     const net = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
     await expect(
-      trainNetwork(net, data, { ...base, lr: 0.5, config: { what: 'other' }, id: 'resumed', outDir: path.join(tmp, 'resumed'), resume: true }),
+      trainNetwork(net, data, {
+        ...base,
+        lr: 0.5,
+        config: { what: 'other' },
+        id: 'resumed',
+        outDir: path.join(tmp, 'resumed'),
+        resume: true,
+      }),
     ).rejects.toThrow(/--resume: what differs from the training in .* \("synthetic" there, "other" now\)/);
     net.dispose();
   });

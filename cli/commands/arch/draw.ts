@@ -8,7 +8,8 @@ import { archFlags, archRequest } from './show.js';
 import { FIGURE_FORMATS, svgToPng } from '../../../core/figures/render.js';
 
 export default class ArchDraw extends MstfCommand<typeof ArchDraw> {
-  static override description = 'Draw a genotype\'s architecture as SVG or PNG (cells, nodes, ops, pools, channel counts)';
+  static override description =
+    "Draw a genotype's architecture as SVG or PNG (cells, nodes, ops, pools, channel counts)";
   static override examples = [
     '<%= config.bin %> arch draw --space mstf --genotype "0,0,1,1,2,0,6,2,7,3,0,1,2,3,0,0,1,1,2,0,6,2,7,3,0,1,2,3,0,0,1,1,2,0,6,2,7,3,0,1,2,3" --out arch.svg',
     '<%= config.bin %> arch draw --space nb201 --genotype "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|" --out cell.png',
@@ -16,7 +17,10 @@ export default class ArchDraw extends MstfCommand<typeof ArchDraw> {
   static override flags = {
     ...archFlags,
     out: Flags.string({ description: 'file to write (default: print the SVG to stdout)' }),
-    format: Flags.string({ description: 'svg or png (default: from the --out extension, else svg; png needs --out)', options: [...FIGURE_FORMATS] }),
+    format: Flags.string({
+      description: 'svg or png (default: from the --out extension, else svg; png needs --out)',
+      options: [...FIGURE_FORMATS],
+    }),
     json: Flags.boolean({ description: 'print {out, bytes} as JSON after writing', default: false }),
   };
 

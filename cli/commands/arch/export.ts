@@ -7,7 +7,7 @@ import { archFlags, archRequest, memberInfo, memberLine } from './show.js';
 
 export default class ArchExport extends MstfCommand<typeof ArchExport> {
   static override description =
-    'Export an architecture to PyTorch (.py + .safetensors weights), ONNX or tfjs, untrained or with a training\'s weights';
+    "Export an architecture to PyTorch (.py + .safetensors weights), ONNX or tfjs, untrained or with a training's weights";
   static override examples = [
     '<%= config.bin %> arch export --run <searchId> --format onnx --out pick.onnx --weights .mstf/trainings/<id>',
     '<%= config.bin %> arch export --run <searchId> --rank 2 --format pytorch --out net.py',
@@ -16,12 +16,26 @@ export default class ArchExport extends MstfCommand<typeof ArchExport> {
   ];
   static override flags = {
     ...archFlags,
-    model: Flags.string({ description: `a fixed baseline instead of a searched architecture: ${modelIds().join(', ')} (input and classes: --input/--classes, else its training's with --weights)`, options: modelIds(), exclusive: ['genotype', 'run', 'space', 'channels', 'blocks'] }),
-    format: Flags.string({ description: 'pytorch: one .py (nn.Module Net); onnx: a .onnx file; tfjs: a directory (model.json + weights.bin)', options: [...EXPORT_FORMATS], required: true }),
+    model: Flags.string({
+      description: `a fixed baseline instead of a searched architecture: ${modelIds().join(', ')} (input and classes: --input/--classes, else its training's with --weights)`,
+      options: modelIds(),
+      exclusive: ['genotype', 'run', 'space', 'channels', 'blocks'],
+    }),
+    format: Flags.string({
+      description: 'pytorch: one .py (nn.Module Net); onnx: a .onnx file; tfjs: a directory (model.json + weights.bin)',
+      options: [...EXPORT_FORMATS],
+      required: true,
+    }),
     out: Flags.string({ description: 'file to write (a directory for tfjs)', required: true }),
-    weights: Flags.string({ description: 'a `mstf train` output directory: export its best model\'s weights (default: mstf\'s initialisation with --seed)' }),
+    weights: Flags.string({
+      description:
+        "a `mstf train` output directory: export its best model's weights (default: mstf's initialisation with --seed)",
+    }),
     seed: Flags.integer({ description: 'initialisation seed when no --weights are given', default: 0, min: 0 }),
-    json: Flags.boolean({ description: 'one JSON object {format, files, genotype, hash, params, flops, weights, ...}', default: false }),
+    json: Flags.boolean({
+      description: 'one JSON object {format, files, genotype, hash, params, flops, weights, ...}',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -31,13 +45,23 @@ export default class ArchExport extends MstfCommand<typeof ArchExport> {
     const result = await exportArchitecture(kernel, {
       ...(request ? { arch: request } : {}),
       ...(f.model
-        ? { model: { id: f.model, ...(f.input ? { inputShape: parseInputShape(f.input) } : {}), ...(f.classes ? { classes: f.classes } : {}) } }
+        ? {
+            model: {
+              id: f.model,
+              ...(f.input ? { inputShape: parseInputShape(f.input) } : {}),
+              ...(f.classes ? { classes: f.classes } : {}),
+            },
+          }
         : {}),
       format: f.format as ExportFormat,
       out: f.out,
       seed: f.seed,
       ...(f.weights !== undefined ? { trainingDir: f.weights } : {}),
-      ...(member ? { note: `search ${member.search.id}, ${member.selected ? 'selected' : member.rank !== null ? `Pareto member ${member.rank}` : 'candidate'}` } : {}),
+      ...(member
+        ? {
+            note: `search ${member.search.id}, ${member.selected ? 'selected' : member.rank !== null ? `Pareto member ${member.rank}` : 'candidate'}`,
+          }
+        : {}),
     });
     if (f.json) {
       this.printJson(member ? { ...result, search: memberInfo(member) } : result);
@@ -45,6 +69,8 @@ export default class ArchExport extends MstfCommand<typeof ArchExport> {
     }
     if (member) this.log(memberLine(member));
     this.log(`${result.format}: ${result.files.join(', ')}`);
-    this.log(`  ${result.params} parameters, ${result.flops} MACs, input ${result.inputShape.join('x')} (HxWxC), ${result.classes} classes; weights: ${result.weights}`);
+    this.log(
+      `  ${result.params} parameters, ${result.flops} MACs, input ${result.inputShape.join('x')} (HxWxC), ${result.classes} classes; weights: ${result.weights}`,
+    );
   }
 }

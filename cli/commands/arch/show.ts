@@ -8,23 +8,51 @@ import type { SearchKernel } from '../../../core/search/setup.js';
 
 /** `--run <id> [--member <hash prefix> | --rank K]`: an architecture of a stored search (arch, proxies score, train). */
 export const memberFlags = {
-  run: Flags.string({ description: 'a search in the run store: its pick, or the member named by --member / --rank (its space, options, input and classes)' }),
-  member: Flags.string({ description: 'with --run: any evaluated network of the search, by hash prefix (mstf runs show)', dependsOn: ['run'], exclusive: ['rank'] }),
-  rank: Flags.integer({ description: 'with --run: the K-th member (1-based) of the final Pareto front, as mstf runs show lists it', min: 1, dependsOn: ['run'], exclusive: ['member'] }),
+  run: Flags.string({
+    description:
+      'a search in the run store: its pick, or the member named by --member / --rank (its space, options, input and classes)',
+  }),
+  member: Flags.string({
+    description: 'with --run: any evaluated network of the search, by hash prefix (mstf runs show)',
+    dependsOn: ['run'],
+    exclusive: ['rank'],
+  }),
+  rank: Flags.integer({
+    description: 'with --run: the K-th member (1-based) of the final Pareto front, as mstf runs show lists it',
+    min: 1,
+    dependsOn: ['run'],
+    exclusive: ['member'],
+  }),
 };
 
 /** Flags shared by `arch show`, `arch draw` and `arch export`. */
 export const archFlags = {
-  space: Flags.string({ description: 'search space id (see `mstf extensions list --kind searchSpace`); default mstf, or the search\'s with --run' }),
+  space: Flags.string({
+    description:
+      "search space id (see `mstf extensions list --kind searchSpace`); default mstf, or the search's with --run",
+  }),
   genotype: Flags.string({
     description: 'genotype: integers "1,0,3,..." or a space-specific form (an NB201 cell string)',
     exclusive: ['run'],
   }),
   ...memberFlags,
-  input: Flags.string({ description: 'input shape HxWxC (default: the space\'s, mstf 28x28x1, nb201 32x32x3)', exclusive: ['run'] }),
-  classes: Flags.integer({ description: 'number of classes (default: the space\'s, mstf 2, nb201 10)', min: 1, exclusive: ['run'] }),
-  channels: Flags.integer({ description: 'space option `channels` (mstf: initial channels C0; nb201: first-stage C)', exclusive: ['run'] }),
-  blocks: Flags.integer({ description: 'space option `blocks` (mstf: 3 for 28x28, 4 for CBIS-DDSM)', exclusive: ['run'] }),
+  input: Flags.string({
+    description: "input shape HxWxC (default: the space's, mstf 28x28x1, nb201 32x32x3)",
+    exclusive: ['run'],
+  }),
+  classes: Flags.integer({
+    description: "number of classes (default: the space's, mstf 2, nb201 10)",
+    min: 1,
+    exclusive: ['run'],
+  }),
+  channels: Flags.integer({
+    description: 'space option `channels` (mstf: initial channels C0; nb201: first-stage C)',
+    exclusive: ['run'],
+  }),
+  blocks: Flags.integer({
+    description: 'space option `blocks` (mstf: 3 for 28x28, 4 for CBIS-DDSM)',
+    exclusive: ['run'],
+  }),
 };
 
 export interface ArchFlagValues {
@@ -40,15 +68,25 @@ export interface ArchFlagValues {
 }
 
 /** The request the shared flags describe, and the search member when --run names one. */
-export function archRequest(kernel: SearchKernel, flags: ArchFlagValues): { request: ArchRequest; member?: SearchMember } {
+export function archRequest(
+  kernel: SearchKernel,
+  flags: ArchFlagValues,
+): { request: ArchRequest; member?: SearchMember } {
   if (flags.run !== undefined) {
     const member = readMember(kernel.settings.storePath, flags.run, memberSelector(flags));
     if (flags.space !== undefined && flags.space !== member.search.config.space) {
-      throw new MstfError('INVALID_ARGUMENT', `--space ${flags.space}: search "${flags.run}" searched space ${member.search.config.space}`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--space ${flags.space}: search "${flags.run}" searched space ${member.search.config.space}`,
+      );
     }
     return { request: memberArchRequest(kernel, member), member };
   }
-  if (flags.genotype === undefined) throw new MstfError('INVALID_ARGUMENT', 'say which architecture: --genotype "<g>" [--space mstf] or --run <searchId> [--member <hash prefix> | --rank K]');
+  if (flags.genotype === undefined)
+    throw new MstfError(
+      'INVALID_ARGUMENT',
+      'say which architecture: --genotype "<g>" [--space mstf] or --run <searchId> [--member <hash prefix> | --rank K]',
+    );
   const options: Record<string, unknown> = {};
   if (flags.channels !== undefined) options.channels = flags.channels;
   if (flags.blocks !== undefined) options.blocks = flags.blocks;
@@ -75,7 +113,8 @@ export default class ArchShow extends MstfCommand<typeof ArchShow> {
   static override flags = {
     ...archFlags,
     json: Flags.boolean({
-      description: 'one JSON object {space, genotype, hash, flops, params, degenerate, inputShape, classes, options, outShape, summary, layers}',
+      description:
+        'one JSON object {space, genotype, hash, flops, params, degenerate, inputShape, classes, options, outShape, summary, layers}',
       default: false,
     }),
   };
@@ -107,7 +146,14 @@ export default class ArchShow extends MstfCommand<typeof ArchShow> {
 
 /** What `--run` resolved to, for --json outputs. */
 export function memberInfo(m: SearchMember) {
-  return { searchId: m.search.id, hash: m.candidate.hash, chosenBy: m.chosenBy, rank: m.rank, selected: m.selected, scores: m.candidate.scores };
+  return {
+    searchId: m.search.id,
+    hash: m.candidate.hash,
+    chosenBy: m.chosenBy,
+    rank: m.rank,
+    selected: m.selected,
+    scores: m.candidate.scores,
+  };
 }
 
 /** One line naming the member (human output). */

@@ -34,14 +34,22 @@ export default class DatasetsFetch extends MstfCommand<typeof DatasetsFetch> {
       }
     };
     try {
-      const r = await fetchDataset(ds, { dataDir: kernel.settings.dataDir }, { size: this.flags.size, force: this.flags.force, onProgress });
+      const r = await fetchDataset(
+        ds,
+        { dataDir: kernel.settings.dataDir },
+        { size: this.flags.size, force: this.flags.force, onProgress },
+      );
       if (tty) process.stderr.write('\n');
       if (this.flags.json) {
         this.printJson({ event: 'done', ...r });
         return;
       }
       const mb = (r.bytes / 1e6).toFixed(1);
-      this.log(r.alreadyPresent ? `${name}: already present at ${r.path} (md5 ok)` : `${name}: saved ${r.path} (${mb} MB, md5 ok)`);
+      this.log(
+        r.alreadyPresent
+          ? `${name}: already present at ${r.path} (md5 ok)`
+          : `${name}: saved ${r.path} (${mb} MB, md5 ok)`,
+      );
     } catch (e) {
       if (tty) process.stderr.write('\n');
       throw e;

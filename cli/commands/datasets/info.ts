@@ -3,8 +3,12 @@ import { MstfCommand } from '../../base.js';
 import { describeDataset } from '../../../core/data/describe.js';
 
 export default class DatasetsInfo extends MstfCommand<typeof DatasetsInfo> {
-  static override description = 'Everything about one dataset: task, labels, splits, download URLs and MD5s, local files';
-  static override examples = ['<%= config.bin %> datasets info breastmnist', '<%= config.bin %> datasets info pathmnist --json'];
+  static override description =
+    'Everything about one dataset: task, labels, splits, download URLs and MD5s, local files';
+  static override examples = [
+    '<%= config.bin %> datasets info breastmnist',
+    '<%= config.bin %> datasets info pathmnist --json',
+  ];
   static override args = {
     id: Args.string({ description: 'dataset id (see `mstf datasets list`)', required: true }),
   };

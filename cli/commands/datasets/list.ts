@@ -4,10 +4,14 @@ import { renderTable } from '../../table.js';
 import { summarizeDataset } from '../../../core/data/describe.js';
 
 export default class DatasetsList extends MstfCommand<typeof DatasetsList> {
-  static override description = 'List the datasets: task, classes, channels, split sizes, image sizes, and which sizes are here';
+  static override description =
+    'List the datasets: task, classes, channels, split sizes, image sizes, and which sizes are here';
   static override examples = ['<%= config.bin %> datasets list', '<%= config.bin %> datasets list --json'];
   static override flags = {
-    json: Flags.boolean({ description: 'JSON array of {id, task, classes, channels, splits, sizes, present}', default: false }),
+    json: Flags.boolean({
+      description: 'JSON array of {id, task, classes, channels, splits, sizes, present}',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {

@@ -6,10 +6,16 @@ import { z } from 'zod';
 
 export default class ExtensionsList extends MstfCommand<typeof ExtensionsList> {
   static override description = 'List every registered extension with its plugin and version';
-  static override examples = ['<%= config.bin %> extensions list', '<%= config.bin %> extensions list --kind indicator --json'];
+  static override examples = [
+    '<%= config.bin %> extensions list',
+    '<%= config.bin %> extensions list --kind indicator --json',
+  ];
   static override flags = {
     kind: Flags.string({ description: 'only this kind', options: [...EXTENSION_KINDS] }),
-    json: Flags.boolean({ description: 'JSON array of {kind, id, plugin, version, description, options}', default: false }),
+    json: Flags.boolean({
+      description: 'JSON array of {kind, id, plugin, version, description, options}',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -25,13 +31,20 @@ export default class ExtensionsList extends MstfCommand<typeof ExtensionsList> {
           plugin: e.plugin,
           version: e.version,
           description: e.extension.description,
-          options: e.extension.optionsSchema ? z.toJSONSchema(e.extension.optionsSchema, { io: 'input', unrepresentable: 'any' }) : null,
+          options: e.extension.optionsSchema
+            ? z.toJSONSchema(e.extension.optionsSchema, { io: 'input', unrepresentable: 'any' })
+            : null,
         })),
     );
     if (this.flags.json) {
       this.printJson(rows);
       return;
     }
-    this.log(renderTable(['KIND', 'ID', 'PLUGIN', 'VERSION', 'DESCRIPTION'], rows.map((r) => [r.kind, r.id, r.plugin, r.version, r.description])));
+    this.log(
+      renderTable(
+        ['KIND', 'ID', 'PLUGIN', 'VERSION', 'DESCRIPTION'],
+        rows.map((r) => [r.kind, r.id, r.plugin, r.version, r.description]),
+      ),
+    );
   }
 }

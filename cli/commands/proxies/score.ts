@@ -16,17 +16,30 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
     '<%= config.bin %> proxies score --space mstf --genotype "0,0,1,1,2,0,6,2,7,3,0,1,2,3,0,0,1,1,2,0,6,2,7,3,0,1,2,3,0,0,1,1,2,0,6,2,7,3,0,1,2,3" --dataset breastmnist --json',
   ];
   static override flags = {
-    space: Flags.string({ description: 'search space id (see `mstf extensions list --kind searchSpace`)', exclusive: ['run'] }),
-    genotype: Flags.string({ description: 'genotype: integers "1,0,3,..." or a space-specific form (an NB201 cell string)', exclusive: ['run'] }),
+    space: Flags.string({
+      description: 'search space id (see `mstf extensions list --kind searchSpace`)',
+      exclusive: ['run'],
+    }),
+    genotype: Flags.string({
+      description: 'genotype: integers "1,0,3,..." or a space-specific form (an NB201 cell string)',
+      exclusive: ['run'],
+    }),
     ...memberFlags,
     dataset: Flags.string({
-      description: 'dataset whose training split gives the batch (required by indicators that read images; its image shape and classes shape the network)',
+      description:
+        'dataset whose training split gives the batch (required by indicators that read images; its image shape and classes shape the network)',
     }),
     indicators: Flags.string({ description: 'comma-separated indicator ids, or all', default: 'all' }),
     'batch-size': Flags.integer({ description: 'examples in the batch of data indicators', default: 64, min: 2 }),
     seed: Flags.integer({ description: 'seed of the network initialisation and of the batch', default: 0 }),
-    channels: Flags.integer({ description: 'space option `channels` (mstf: initial channels C0; nb201: first-stage C)', min: 1 }),
-    json: Flags.boolean({ description: 'one JSON object {space, genotype, hash, scores, details, ...}', default: false }),
+    channels: Flags.integer({
+      description: 'space option `channels` (mstf: initial channels C0; nb201: first-stage C)',
+      min: 1,
+    }),
+    json: Flags.boolean({
+      description: 'one JSON object {space, genotype, hash, scores, details, ...}',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -37,7 +50,10 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
       return;
     }
     if (!f.space || !f.genotype) {
-      throw new MstfError('INVALID_ARGUMENT', 'say what to score: --space <id> --genotype "<g>", or --run <searchId> [--member <hash prefix> | --rank K]');
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        'say what to score: --space <id> --genotype "<g>", or --run <searchId> [--member <hash prefix> | --rank K]',
+      );
     }
     const result = await scoreGenotype(
       kernel,
@@ -57,7 +73,9 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
       return;
     }
     this.log(`${result.space} ${result.genotype}  hash ${result.hash}${result.degenerate ? '  (degenerate)' : ''}`);
-    this.log(`input ${result.inputShape.join('x')}, ${result.classes} classes, dataset ${result.dataset ?? '-'}, seed ${result.seed}`);
+    this.log(
+      `input ${result.inputShape.join('x')}, ${result.classes} classes, dataset ${result.dataset ?? '-'}, seed ${result.seed}`,
+    );
     this.log(
       renderTable(
         ['INDICATOR', 'SCORE', 'MS', 'NOTE'],
@@ -72,11 +90,14 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
   /** `--run`: the search's own batch, seed and options; prints the new scores next to the stored ones. */
   private async rescore(kernel: Kernel, searchId: string): Promise<void> {
     const f = this.flags;
-    const given = (['dataset', 'indicators', 'batch-size', 'seed', 'channels'] as const).filter(
-      (k) => this.argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)),
+    const given = (['dataset', 'indicators', 'batch-size', 'seed', 'channels'] as const).filter((k) =>
+      this.argv.some((a) => a === `--${k}` || a.startsWith(`--${k}=`)),
     );
     if (given.length > 0) {
-      throw new MstfError('INVALID_ARGUMENT', `--${given[0]} cannot be combined with --run: the search's dataset, indicators, batch, seed and options are used`);
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--${given[0]} cannot be combined with --run: the search's dataset, indicators, batch, seed and options are used`,
+      );
     }
     const member = readMember(kernel.settings.storePath, searchId, memberSelector(f));
     const r = await rescoreMember(kernel, member);
@@ -96,17 +117,27 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
     } else {
       this.log(memberLine(member));
       this.log(`${member.search.config.space} ${member.candidate.genotype}`);
-      this.log(`dataset ${member.search.config.dataset}, batch ${member.search.config.batchSize} (search seed ${member.search.config.seed})`);
+      this.log(
+        `dataset ${member.search.config.dataset}, batch ${member.search.config.batchSize} (search seed ${member.search.config.seed})`,
+      );
       this.log(
         renderTable(
           ['SCORE', 'NOW', 'STORED', 'SAME'],
-          Object.keys(r.scores).map((id) => [id, String(r.scores[id]), String(r.stored[id]), r.mismatched.includes(id) ? 'NO' : 'yes']),
+          Object.keys(r.scores).map((id) => [
+            id,
+            String(r.scores[id]),
+            String(r.stored[id]),
+            r.mismatched.includes(id) ? 'NO' : 'yes',
+          ]),
         ),
       );
       if (r.error) this.log(`error: ${r.error}`);
     }
     if (r.mismatched.length > 0) {
-      throw new MstfError('INTERNAL', `scores differ from the stored ones: ${r.mismatched.join(', ')} (same backend as the search? --backend)`);
+      throw new MstfError(
+        'INTERNAL',
+        `scores differ from the stored ones: ${r.mismatched.join(', ')} (same backend as the search? --backend)`,
+      );
     }
   }
 }

@@ -16,7 +16,10 @@ export default class RunsCancel extends MstfCommand<typeof RunsCancel> {
     try {
       const r = service.cancel(this.args.id);
       if (this.flags.json) this.printJson(r);
-      else this.log(`search ${r.id}: ${r.status}${r.signalled ? ' (cancel sent to its process; it stops after the current candidate)' : ''}`);
+      else
+        this.log(
+          `search ${r.id}: ${r.status}${r.signalled ? ' (cancel sent to its process; it stops after the current candidate)' : ''}`,
+        );
     } finally {
       service.close();
     }

@@ -24,7 +24,7 @@ export default class RunsExport extends MstfCommand<typeof RunsExport> {
     const service = SearchService.fromKernel(await this.kernel());
     try {
       const rows = exportCandidates(service.store, this.args.id);
-      const text = this.flags.format === 'csv' ? candidatesToCsv(rows) : JSON.stringify(rows) + '\n';
+      const text = this.flags.format === 'csv' ? candidatesToCsv(rows) : `${JSON.stringify(rows)}\n`;
       if (this.flags.out) {
         const file = path.resolve(this.flags.out);
         fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -8,10 +8,20 @@ export default class RunsList extends MstfCommand<typeof RunsList> {
   /** Only reads the run store: works on read-only media and other users' stores. */
   static override readOnlyStore = true;
   static override description = 'List the searches in the run store, newest first';
-  static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --trainings', '<%= config.bin %> runs list --json --store other/.mstf/mstf.db'];
+  static override examples = [
+    '<%= config.bin %> runs list',
+    '<%= config.bin %> runs list --trainings',
+    '<%= config.bin %> runs list --json --store other/.mstf/mstf.db',
+  ];
   static override flags = {
-    json: Flags.boolean({ description: 'JSON array of {id, status, dataset, space, indicators, generation, ...}', default: false }),
-    trainings: Flags.boolean({ description: 'list the trainings instead (mstf train / MCP), newest first, with their search and test metrics', default: false }),
+    json: Flags.boolean({
+      description: 'JSON array of {id, status, dataset, space, indicators, generation, ...}',
+      default: false,
+    }),
+    trainings: Flags.boolean({
+      description: 'list the trainings instead (mstf train / MCP), newest first, with their search and test metrics',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
@@ -20,7 +30,8 @@ export default class RunsList extends MstfCommand<typeof RunsList> {
       if (this.flags.trainings) {
         const trainings = service.store.trainings();
         if (this.flags.json) this.printJson(trainings);
-        else if (trainings.length === 0) this.log(`no trainings in ${service.store.file} (start one with \`mstf train\`)`);
+        else if (trainings.length === 0)
+          this.log(`no trainings in ${service.store.file} (start one with \`mstf train\`)`);
         else this.log(trainingsTable(trainings));
         return;
       }

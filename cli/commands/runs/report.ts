@@ -10,12 +10,16 @@ export default class RunsReport extends MstfCommand<typeof RunsReport> {
   static override readOnlyStore = true;
   static override description =
     'Write a self-contained HTML report of a completed search (index.html: config, Fig. 5 fronts, hypervolume, sortable Pareto table with drawings, trainings of the search) and its figures as SVG and PNG';
-  static override examples = ['<%= config.bin %> runs report <id> --out report/', '<%= config.bin %> runs report <id> --out report/ --trainings runs/trainings'];
+  static override examples = [
+    '<%= config.bin %> runs report <id> --out report/',
+    '<%= config.bin %> runs report <id> --out report/ --trainings runs/trainings',
+  ];
   static override args = { id: Args.string({ description: 'search id (mstf runs list)', required: true }) };
   static override flags = {
     out: Flags.string({ description: 'output directory', required: true }),
     trainings: Flags.string({
-      description: 'folder of training directories to look for trainings of this search and ResNet baselines (repeatable; default .mstf/trainings)',
+      description:
+        'folder of training directories to look for trainings of this search and ResNet baselines (repeatable; default .mstf/trainings)',
       multiple: true,
     }),
     json: Flags.boolean({ description: 'one JSON object {files: [...]}', default: false }),

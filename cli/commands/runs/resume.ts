@@ -6,12 +6,20 @@ import { executorFlags, executorRun, exitIfCancelled, runSearchInForeground } fr
 export default class RunsResume extends MstfCommand<typeof RunsResume> {
   static override description =
     'Run a queued search, or resume an interrupted, failed or cancelled one from its last checkpoint, to the end';
-  static override examples = ['<%= config.bin %> runs resume 20250314-101502-3fa9c1', '<%= config.bin %> runs resume <id> --json'];
+  static override examples = [
+    '<%= config.bin %> runs resume 20250314-101502-3fa9c1',
+    '<%= config.bin %> runs resume <id> --json',
+  ];
   static override args = { id: Args.string({ description: 'search id (mstf runs list)', required: true }) };
   static override flags = {
     ...executorFlags,
-    executor: Flags.string({ description: `${executorFlags.executor.description} (default: the one the search was started with)` }),
-    json: Flags.boolean({ description: 'JSON lines on stdout: progress events, then {searchId, status, selected, pareto}', default: false }),
+    executor: Flags.string({
+      description: `${executorFlags.executor.description} (default: the one the search was started with)`,
+    }),
+    json: Flags.boolean({
+      description: 'JSON lines on stdout: progress events, then {searchId, status, selected, pareto}',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {

@@ -13,7 +13,11 @@ export default class ValidateOptimizer extends MstfCommand<typeof ValidateOptimi
   static override flags = {
     problem: Flags.string({ description: 'benchmark problem', options: [...ZDT_NAMES], required: true }),
     population: Flags.integer({ description: 'population size (and offspring per generation)', default: 100, min: 2 }),
-    generations: Flags.integer({ description: 'offspring generations after the initial population', default: 200, min: 0 }),
+    generations: Flags.integer({
+      description: 'offspring generations after the initial population',
+      default: 200,
+      min: 0,
+    }),
     seed: Flags.integer({ description: 'random seed', default: 1 }),
     optimizer: Flags.string({ description: 'optimizer id (a registered optimizer extension)', default: 'nsga2' }),
     json: Flags.boolean({
@@ -24,7 +28,8 @@ export default class ValidateOptimizer extends MstfCommand<typeof ValidateOptimi
 
   async run(): Promise<void> {
     const { problem, population, generations, seed, json } = this.flags;
-    if (!isZdtName(problem)) throw new MstfError('INVALID_ARGUMENT', `unknown problem "${problem}" (known: ${ZDT_NAMES.join(', ')})`);
+    if (!isZdtName(problem))
+      throw new MstfError('INVALID_ARGUMENT', `unknown problem "${problem}" (known: ${ZDT_NAMES.join(', ')})`);
     const kernel = await this.kernel();
     const optimizer = kernel.registry('optimizer').get(this.flags.optimizer);
     const booted = (kernel.optionsOf('optimizer', optimizer.id) ?? {}) as Record<string, unknown>;
@@ -39,7 +44,8 @@ export default class ValidateOptimizer extends MstfCommand<typeof ValidateOptimi
         if (p.generation % every !== 0 && p.generation !== p.generations) return;
         process.stderr.write(
           json
-            ? JSON.stringify({ generation: p.generation, generations: p.generations, hypervolume: p.hypervolume }) + '\n'
+            ? JSON.stringify({ generation: p.generation, generations: p.generations, hypervolume: p.hypervolume }) +
+                '\n'
             : `generation ${p.generation}/${p.generations}  hypervolume ${p.hypervolume.toFixed(4)}\n`,
         );
       },

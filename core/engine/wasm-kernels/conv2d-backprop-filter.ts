@@ -25,7 +25,19 @@ export function conv2dBackpropFilter(
   }
   const xT = tf.transpose(x, [3, 1, 2, 0]); // [Ci, H, W, N]
   const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
-  let r = tf.conv2d(xT, dyT, 1, [[0, 0], [top, bottom], [left, right], [0, 0]], 'NHWC', strides); // [Ci, >=kh, >=kw, Co]
+  let r = tf.conv2d(
+    xT,
+    dyT,
+    1,
+    [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ],
+    'NHWC',
+    strides,
+  ); // [Ci, >=kh, >=kw, Co]
   if (r.shape[1] !== kh || r.shape[2] !== kw) r = tf.slice(r, [0, 0, 0, 0], [ci, kh, kw, co]);
   return tf.transpose(r, [1, 2, 0, 3]);
 }

@@ -12,8 +12,23 @@ export function conv2dBackpropInput(
 ): tf.Tensor4D {
   const [kh, kw] = filter.shape;
   const strides = pair(attrs.strides);
-  const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape, strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const { u, pad } = transposedConvInput(dy, attrs.inputShape, [kh, kw], strides, [1, 1], info.padInfo.top, info.padInfo.left);
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape,
+    strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { u, pad } = transposedConvInput(
+    dy,
+    attrs.inputShape,
+    [kh, kw],
+    strides,
+    [1, 1],
+    info.padInfo.top,
+    info.padInfo.left,
+  );
   const flipped = kh * kw > 1 ? tf.reverse(filter, [0, 1]) : filter;
   return tf.conv2d(u, tf.transpose(flipped, [0, 1, 3, 2]), 1, pad);
 }

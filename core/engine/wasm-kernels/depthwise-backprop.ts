@@ -16,9 +16,23 @@ export function depthwiseBackpropInput(
   const dilations = pair(attrs.dilations);
   const [n, h, w] = attrs.inputShape;
   const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape, filter.shape, strides, dilations, attrs.pad, attrs.dimRoundingMode, true,
+    attrs.inputShape,
+    filter.shape,
+    strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
   );
-  const { u, pad } = transposedConvInput(dy, attrs.inputShape, [kh, kw], strides, dilations, info.padInfo.top, info.padInfo.left);
+  const { u, pad } = transposedConvInput(
+    dy,
+    attrs.inputShape,
+    [kh, kw],
+    strides,
+    dilations,
+    info.padInfo.top,
+    info.padInfo.left,
+  );
   const flipped = tf.reverse(filter, [0, 1]);
   if (m === 1) return tf.depthwiseConv2d(u, flipped, 1, pad, 'NHWC', dilations);
   // Multiplier m: treat the C*m dy channels separately, then sum each channel's m outputs.
@@ -42,11 +56,36 @@ export function depthwiseBackpropFilter(
   const dilations = pair(attrs.dilations);
   const [n, h, w] = x.shape;
   const [, ho, wo] = dy.shape;
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, attrs.pad, attrs.dimRoundingMode, true);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filterShape,
+    strides,
+    dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
   const { top, bottom, left, right } = info.padInfo;
   const xs = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, h, w, n * c]) as tf.Tensor4D;
-  const f = tf.reshape(tf.transpose(tf.reshape(dy, [n, ho, wo, c * m]), [1, 2, 0, 3]), [ho, wo, n * c, m]) as tf.Tensor4D;
-  let r = tf.depthwiseConv2d(xs, f, dilations, [[0, 0], [top, bottom], [left, right], [0, 0]], 'NHWC', strides);
+  const f = tf.reshape(tf.transpose(tf.reshape(dy, [n, ho, wo, c * m]), [1, 2, 0, 3]), [
+    ho,
+    wo,
+    n * c,
+    m,
+  ]) as tf.Tensor4D;
+  let r = tf.depthwiseConv2d(
+    xs,
+    f,
+    dilations,
+    [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ],
+    'NHWC',
+    strides,
+  );
   if (r.shape[1] !== kh || r.shape[2] !== kw) r = tf.slice(r, [0, 0, 0, 0], [1, kh, kw, n * c * m]);
   return tf.reshape(tf.sum(tf.reshape(r, [kh, kw, n, c, m]), 2), filterShape);
 }

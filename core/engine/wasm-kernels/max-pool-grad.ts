@@ -14,7 +14,12 @@ export const maxPoolGradConfig: tf.KernelConfig = {
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
     const wasm = backend as BackendWasm;
     const info = tf.backend_util.computePool2DInfo(
-      input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
     );
     const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
     const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;

@@ -8,7 +8,9 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 
-type Attrs = { blockShape: number[]; paddings?: number[][]; crops?: number[][] };
+type Pair = [number, number];
+/** 2-D blocks only: `handles` sends every other case to the stock kernel. */
+type Attrs = { blockShape: Pair; paddings?: [Pair, Pair]; crops?: [Pair, Pair] };
 
 /**
  * Copy between a batch-folded tensor [bh*bw*N, Hs, Ws, C] and the space tensor [N, H, W, C] (offset by
@@ -19,9 +21,9 @@ function copyFolded(
   space: Float32Array,
   folded: Float32Array,
   toFolded: boolean,
-  [n, h, w, c]: number[],
-  [hs, ws]: number[],
-  [bh, bw]: number[],
+  [n, h, w, c]: readonly [number, number, number, number],
+  [hs, ws]: Pair,
+  [bh, bw]: Pair,
   top: number,
   left: number,
 ): void {
@@ -83,14 +85,16 @@ export function spaceToBatchConfigs(): tf.KernelConfig[] {
     const hs = (h! + pt! + pb!) / bh!;
     const ws = (w! + pl! + pr!) / bw!;
     if (!Number.isInteger(hs) || !Number.isInteger(ws)) {
-      throw new Error(`SpaceToBatchND: padded shape [${h! + pt! + pb!}, ${w! + pl! + pr!}] is not divisible by the block shape [${blockShape}]`);
+      throw new Error(
+        `SpaceToBatchND: padded shape [${h! + pt! + pb!}, ${w! + pl! + pr!}] is not divisible by the block shape [${blockShape}]`,
+      );
     }
     const wasm = backend as BackendWasm;
     const out = wasm.makeOutput([bh! * bw! * n!, hs, ws, c!], 'float32');
     // Heap views only after makeOutput: allocating may grow (and move) the heap.
     const src = wasm.typedArrayFromHeap(x) as Float32Array;
     const dst = wasm.typedArrayFromHeap(out) as Float32Array;
-    copyFolded(src, dst, true, x.shape, [hs, ws], blockShape, pt!, pl!);
+    copyFolded(src, dst, true, x.shape as [number, number, number, number], [hs, ws], blockShape, pt!, pl!);
     return out;
   });
   const batchToSpace = withFallback(tf.BatchToSpaceND, ({ inputs, backend, attrs }) => {
@@ -100,7 +104,7 @@ export function spaceToBatchConfigs(): tf.KernelConfig[] {
     const [bh, bw] = blockShape;
     const [[ct, cb], [cl, cr]] = crops!;
     const n = nb! / (bh! * bw!);
-    const shape = [n, hs! * bh! - ct! - cb!, ws! * bw! - cl! - cr!, c!];
+    const shape: [number, number, number, number] = [n, hs! * bh! - ct! - cb!, ws! * bw! - cl! - cr!, c!];
     const wasm = backend as BackendWasm;
     const out = wasm.makeOutput(shape, 'float32');
     const src = wasm.typedArrayFromHeap(x) as Float32Array;

@@ -39,7 +39,14 @@ export function transposedConvInput(
   if (sh > 1 || sw > 1) {
     // Insert (s - 1) zeros between rows/columns: reshape + pad + reshape (+ trim the trailing zeros).
     u = tf.reshape(
-      tf.pad(tf.reshape(u, [n, ho, 1, wo, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]),
+      tf.pad(tf.reshape(u, [n, ho, 1, wo, 1, c]), [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]),
       [n, ho * sh, wo * sw, c],
     );
     u = tf.slice(u, [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]);
@@ -53,9 +60,25 @@ export function transposedConvInput(
   const pr = w + ekw - 1 - pl - uw;
   if (pt < 0 || pl < 0 || pb < 0 || pr < 0) {
     // Negative padding = cropping (rows of dy that saw only padding of the forward input).
-    u = tf.pad(u, [[0, 0], [Math.max(pt, 0), Math.max(pb, 0)], [Math.max(pl, 0), Math.max(pr, 0)], [0, 0]]);
+    u = tf.pad(u, [
+      [0, 0],
+      [Math.max(pt, 0), Math.max(pb, 0)],
+      [Math.max(pl, 0), Math.max(pr, 0)],
+      [0, 0],
+    ]);
     u = tf.slice(u, [0, Math.max(-pt, 0), Math.max(-pl, 0), 0], [n, h + ekh - 1, w + ekw - 1, c]);
     return { u, pad: 'valid' };
   }
-  return { u, pad: pt || pb || pl || pr ? [[0, 0], [pt, pb], [pl, pr], [0, 0]] : 'valid' };
+  return {
+    u,
+    pad:
+      pt || pb || pl || pr
+        ? [
+            [0, 0],
+            [pt, pb],
+            [pl, pr],
+            [0, 0],
+          ]
+        : 'valid',
+  };
 }
