@@ -9,11 +9,11 @@ import type { Batch } from '../contracts/dataset.js';
 import type { OptimizerInstance } from '../contracts/optimizer.js';
 import type { RawScores } from '../contracts/objective.js';
 import { finalPick, paretoFront } from '../pareto/index.js';
-import { RunStore } from '../store/run-store.js';
+import { type GenerationCommit, RunStore } from '../store/run-store.js';
 import { noFeasibleCandidate } from '../store/outcome.js';
 import { checkBatchFits } from '../indicators/runner.js';
 import type { CandidateRecord, ParetoEntry, PoolMember, PoolMemberInput, SearchRecord } from '../store/types.js';
-import { bestScores, generationStep, type PoolRow } from './generation.js';
+import { bestScores, generationStep, type PoolRow, type StepResult } from './generation.js';
 import { resolveSearchConfig } from './config.js';
 import type {
   CandidateEvent,
@@ -89,6 +89,38 @@ function bestOf(cands: readonly CandidateRecord[], indicators: readonly string[]
     cands.map((c) => ({ raw: c.scores })),
     indicators,
   );
+}
+
+/** What the store keeps of one generation: the pool's rows, the checkpoint and its population, the summary. */
+function generationCommit(
+  searchId: string,
+  generation: number,
+  parents: readonly CandidateRecord[],
+  offspring: readonly CandidateRecord[],
+  step: StepResult,
+  ms: number,
+): GenerationCommit {
+  const candidates = [...parents, ...offspring];
+  const survived = new Set(step.survivors);
+  const members: PoolMemberInput[] = candidates.map((c, k) => ({
+    candidateId: c.id,
+    role: k < parents.length ? 'parent' : 'offspring',
+    objectives: step.objectives.F[k]!,
+    normalised: step.objectives.normalised[k]!,
+    flagged: step.objectives.flagged[k]!,
+    violation: step.pool[k]!.violation,
+    survived: survived.has(k),
+    rank: step.rank[k] ?? null,
+  }));
+  return {
+    searchId,
+    generation,
+    members,
+    checkpoint: step.state,
+    population: step.survivors.map((k) => candidates[k]!.id),
+    summary: { best: step.best, front: step.front, pool: candidates.length, population: step.survivors.length },
+    ms,
+  };
 }
 
 /**
@@ -273,20 +305,8 @@ export class SearchService {
     });
     const objective = { builder: setup.objective, indicators: config.indicators, options: setup.objectiveOptions };
 
-    // Resume: the checkpoint is the optimizer's state and names the candidate rows of its population.
-    const checkpoint = store.latestCheckpoint(id);
-    let population: CandidateRecord[] = [];
-    if (checkpoint) {
-      optimizer.restore(checkpoint.state);
-      population = checkpoint.population
-        ? checkpoint.population.map((cid) => {
-            const c = store.candidate(cid);
-            if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${cid} is not in the store`);
-            return c;
-          })
-        : populationBefore3(id, optimizer, store.pool(id, checkpoint.generation), space.format.bind(space));
-    }
-    const first = checkpoint ? checkpoint.generation + 1 : 0;
+    const resume = this.resumePoint(id, setup, optimizer);
+    let population = resume.population;
     const evalMs: number[] = store
       .candidates(id)
       .filter((c) => c.reusedFrom === null)
@@ -300,7 +320,7 @@ export class SearchService {
       }
     };
 
-    for (let g = first; g < config.generations; g++) {
+    for (let g = resume.first; g < config.generations; g++) {
       throwIfCancelled();
       const t0 = performance.now();
       const parents = population;
@@ -315,28 +335,9 @@ export class SearchService {
         identify: (x) => space.format(x),
       });
       const candidates = [...parents, ...offspring];
-      const survived = new Set(step.survivors);
-      const members: PoolMemberInput[] = candidates.map((c, k) => ({
-        candidateId: c.id,
-        role: k < parents.length ? 'parent' : 'offspring',
-        objectives: step.objectives.F[k]!,
-        normalised: step.objectives.normalised[k]!,
-        flagged: step.objectives.flagged[k]!,
-        violation: step.pool[k]!.violation,
-        survived: survived.has(k),
-        rank: step.rank[k] ?? null,
-      }));
       population = step.survivors.map((k) => candidates[k]!);
       const ms = performance.now() - t0;
-      store.commitGeneration({
-        searchId: id,
-        generation: g,
-        members,
-        checkpoint: step.state,
-        population: population.map((c) => c.id),
-        summary: { best: step.best, front: step.front, pool: candidates.length, population: population.length },
-        ms,
-      });
+      store.commitGeneration(generationCommit(id, g, parents, offspring, step, ms));
 
       const done = store.requireSearch(id).evaluated;
       const avg = evalMs.length > 0 ? evalMs.reduce((a, b) => a + b, 0) / evalMs.length : null;
@@ -354,6 +355,29 @@ export class SearchService {
       });
     }
     throwIfCancelled();
+  }
+
+  /**
+   * Where a search continues: the first generation to run and the population's candidate rows. The checkpoint
+   * is the optimizer's state (restored into `optimizer`) and names its population's candidates.
+   */
+  private resumePoint(
+    id: string,
+    setup: SearchSetup,
+    optimizer: OptimizerInstance,
+  ): { first: number; population: CandidateRecord[] } {
+    const store = this.store;
+    const checkpoint = store.latestCheckpoint(id);
+    if (!checkpoint) return { first: 0, population: [] };
+    optimizer.restore(checkpoint.state);
+    const population = checkpoint.population
+      ? checkpoint.population.map((cid) => {
+          const c = store.candidate(cid);
+          if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${cid} is not in the store`);
+          return c;
+        })
+      : populationBefore3(id, optimizer, store.pool(id, checkpoint.generation), (x) => setup.space.format(x));
+    return { first: checkpoint.generation + 1, population };
   }
 
   /**
