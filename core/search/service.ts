@@ -6,13 +6,14 @@ import type { ExtensionRegistry } from '../kernel/registry.js';
 import type { Settings } from '../kernel/settings.js';
 import type { ExtensionKind } from '../contracts/extension.js';
 import type { Batch } from '../contracts/dataset.js';
-import type { Evaluated } from '../contracts/optimizer.js';
+import type { OptimizerInstance } from '../contracts/optimizer.js';
 import type { RawScores } from '../contracts/objective.js';
-import { finalPick, nonDominatedSort, paretoFront } from '../pareto/index.js';
-import { RunStore } from '../store/run-store.js';
+import { finalPick, paretoFront } from '../pareto/index.js';
+import { type GenerationCommit, RunStore } from '../store/run-store.js';
 import { noFeasibleCandidate } from '../store/outcome.js';
 import { checkBatchFits } from '../indicators/runner.js';
-import type { CandidateRecord, ParetoEntry, PoolMemberInput, SearchRecord } from '../store/types.js';
+import type { CandidateRecord, ParetoEntry, PoolMember, PoolMemberInput, SearchRecord } from '../store/types.js';
+import { bestScores, generationStep, type PoolRow, type StepResult } from './generation.js';
 import { resolveSearchConfig } from './config.js';
 import type {
   CandidateEvent,
@@ -82,18 +83,63 @@ function violationOf(c: CandidateRecord): number {
   return c.degenerate || c.state === 'failed' ? 1 : 0;
 }
 
-/** Best finite raw value per indicator. */
-function bestScores(cands: readonly CandidateRecord[], indicators: readonly string[]): Record<string, number | null> {
-  const best: Record<string, number | null> = {};
-  for (const id of indicators) {
-    let b: number | null = null;
-    for (const c of cands) {
-      const v = c.scores[id];
-      if (typeof v === 'number' && Number.isFinite(v) && (b === null || v > b)) b = v;
-    }
-    best[id] = b;
-  }
-  return best;
+/** Best finite raw value per indicator over stored candidates. */
+function bestOf(cands: readonly CandidateRecord[], indicators: readonly string[]): Record<string, number | null> {
+  return bestScores(
+    cands.map((c) => ({ raw: c.scores })),
+    indicators,
+  );
+}
+
+/** What the store keeps of one generation: the pool's rows, the checkpoint and its population, the summary. */
+function generationCommit(
+  searchId: string,
+  generation: number,
+  parents: readonly CandidateRecord[],
+  offspring: readonly CandidateRecord[],
+  step: StepResult,
+  ms: number,
+): GenerationCommit {
+  const candidates = [...parents, ...offspring];
+  const survived = new Set(step.survivors);
+  const members: PoolMemberInput[] = candidates.map((c, k) => ({
+    candidateId: c.id,
+    role: k < parents.length ? 'parent' : 'offspring',
+    objectives: step.objectives.F[k]!,
+    normalised: step.objectives.normalised[k]!,
+    flagged: step.objectives.flagged[k]!,
+    violation: step.pool[k]!.violation,
+    survived: survived.has(k),
+    rank: step.rank[k] ?? null,
+  }));
+  return {
+    searchId,
+    generation,
+    members,
+    checkpoint: step.state,
+    population: step.survivors.map((k) => candidates[k]!.id),
+    summary: { best: step.best, front: step.front, pool: candidates.length, population: step.survivors.length },
+    ms,
+  };
+}
+
+/**
+ * The population's candidate rows for a checkpoint written before schema 3 (which did not name them): each
+ * member of the restored optimizer's population is the row of that generation's pool with its genotype text
+ * (the last such row), as the loop then found them.
+ */
+function populationBefore3(
+  id: string,
+  optimizer: OptimizerInstance,
+  pool: readonly PoolMember[],
+  format: (x: Genotype) => string,
+): CandidateRecord[] {
+  const known = new Map(pool.map((m) => [m.candidate.genotype, m.candidate]));
+  return optimizer.population().map((p) => {
+    const c = known.get(format(p.x));
+    if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${format(p.x)} is not in the store`);
+    return c;
+  });
 }
 
 /**
@@ -234,7 +280,10 @@ export class SearchService {
     return summary;
   }
 
-  /** The generation loop, from the last checkpoint (or the start) to the last generation. */
+  /**
+   * The generation loop, from the last checkpoint (or the start) to the last generation: ask -> executor ->
+   * store the candidates -> generationStep (objectives, tell, survivors) -> store the generation -> events.
+   */
   private async loop(
     id: string,
     setup: SearchSetup,
@@ -249,15 +298,15 @@ export class SearchService {
       setup.optimizerOptions,
       deriveSeed(config.seed, 'optimizer'),
     );
+    const row = (c: CandidateRecord): PoolRow => ({
+      x: space.parse(c.genotype),
+      raw: rawRow(c, setup.scoreIds),
+      violation: violationOf(c),
+    });
+    const objective = { builder: setup.objective, indicators: config.indicators, options: setup.objectiveOptions };
 
-    // Resume: the optimizer state after the last committed tell, and the candidates of that pool.
-    const checkpoint = store.latestCheckpoint(id);
-    let known = new Map<string, CandidateRecord>();
-    if (checkpoint) {
-      optimizer.restore(checkpoint.state);
-      for (const m of store.pool(id, checkpoint.generation)) known.set(m.candidate.genotype, m.candidate);
-    }
-    const first = checkpoint ? checkpoint.generation + 1 : 0;
+    const resume = this.resumePoint(id, setup, optimizer);
+    let population = resume.population;
     const evalMs: number[] = store
       .candidates(id)
       .filter((c) => c.reusedFrom === null)
@@ -271,75 +320,24 @@ export class SearchService {
       }
     };
 
-    for (let g = first; g < config.generations; g++) {
+    for (let g = resume.first; g < config.generations; g++) {
       throwIfCancelled();
       const t0 = performance.now();
-      const parents = optimizer.population().map((p) => {
-        const c = known.get(space.format(p.x));
-        if (!c)
-          throw new MstfError('INTERNAL', `search ${id}: population member ${space.format(p.x)} is not in the store`);
-        return c;
-      });
+      const parents = population;
       const asked = optimizer.ask();
       const offspring = await this.evaluateGeneration(id, g, setup, asked, session, controller, emit, total, evalMs);
 
-      // Objectives over the merged pool (parents keep their stored raw scores), then survival.
-      const pool = [
-        ...parents.map((candidate) => ({ candidate, role: 'parent' as const })),
-        ...offspring.map((candidate) => ({ candidate, role: 'offspring' as const })),
-      ];
-      const built = setup.objective.build(
-        pool.map((p) => rawRow(p.candidate, setup.scoreIds)),
-        config.indicators,
-        setup.objectiveOptions,
-      );
-      const evaluated: Evaluated[] = pool.map((p, k) => ({
-        x: space.parse(p.candidate.genotype),
-        F: built.F[k]!,
-        violation: violationOf(p.candidate),
-      }));
-      optimizer.tell(evaluated);
-
-      // Which pool rows survived (by genotype text; each row used once), and their fronts.
-      const positions = new Map<string, number[]>();
-      pool.forEach((p, k) => {
-        positions.set(p.candidate.genotype, [...(positions.get(p.candidate.genotype) ?? []), k]);
+      const step = generationStep({
+        optimizer,
+        parents: parents.map(row),
+        offspring: offspring.map((c, index) => ({ index, ...row(c) })),
+        objective,
+        identify: (x) => space.format(x),
       });
-      const survivors = optimizer.population().map((s) => {
-        const k = positions.get(space.format(s.x))?.shift();
-        if (k === undefined)
-          throw new MstfError('INTERNAL', `search ${id}: survivor ${space.format(s.x)} is not in the pool`);
-        return k;
-      });
-      const rank = new Map<number, number>();
-      nonDominatedSort(survivors.map((k) => evaluated[k]!)).forEach((front, r) => {
-        front.forEach((j) => {
-          rank.set(survivors[j]!, r);
-        });
-      });
-      const members: PoolMemberInput[] = pool.map((p, k) => ({
-        candidateId: p.candidate.id,
-        role: p.role,
-        objectives: built.F[k]!,
-        normalised: built.normalised[k]!,
-        flagged: built.flagged[k]!,
-        violation: evaluated[k]!.violation!,
-        survived: rank.has(k),
-        rank: rank.get(k) ?? null,
-      }));
-      const population = survivors.map((k) => pool[k]!.candidate);
-      const best = bestScores(population, config.indicators);
-      const frontSize = [...rank.values()].filter((r) => r === 0).length;
+      const candidates = [...parents, ...offspring];
+      population = step.survivors.map((k) => candidates[k]!);
       const ms = performance.now() - t0;
-      store.commitGeneration({
-        searchId: id,
-        generation: g,
-        members,
-        checkpoint: optimizer.state(),
-        summary: { best, front: frontSize, pool: pool.length, population: population.length },
-        ms,
-      });
-      known = new Map(population.map((c) => [c.genotype, c]));
+      store.commitGeneration(generationCommit(id, g, parents, offspring, step, ms));
 
       const done = store.requireSearch(id).evaluated;
       const avg = evalMs.length > 0 ? evalMs.reduce((a, b) => a + b, 0) / evalMs.length : null;
@@ -350,13 +348,36 @@ export class SearchService {
         generations: config.generations,
         evaluated: done,
         total,
-        front: frontSize,
-        best,
+        front: step.front,
+        best: step.best,
         ms,
         etaSeconds: avg === null ? null : (Math.max(0, total - done) * avg) / 1000,
       });
     }
     throwIfCancelled();
+  }
+
+  /**
+   * Where a search continues: the first generation to run and the population's candidate rows. The checkpoint
+   * is the optimizer's state (restored into `optimizer`) and names its population's candidates.
+   */
+  private resumePoint(
+    id: string,
+    setup: SearchSetup,
+    optimizer: OptimizerInstance,
+  ): { first: number; population: CandidateRecord[] } {
+    const store = this.store;
+    const checkpoint = store.latestCheckpoint(id);
+    if (!checkpoint) return { first: 0, population: [] };
+    optimizer.restore(checkpoint.state);
+    const population = checkpoint.population
+      ? checkpoint.population.map((cid) => {
+          const c = store.candidate(cid);
+          if (!c) throw new MstfError('INTERNAL', `search ${id}: population member ${cid} is not in the store`);
+          return c;
+        })
+      : populationBefore3(id, optimizer, store.pool(id, checkpoint.generation), (x) => setup.space.format(x));
+    return { first: checkpoint.generation + 1, population };
   }
 
   /**
@@ -566,7 +587,7 @@ export class SearchService {
       generations: s.generations,
       evaluated: s.evaluated,
       total: s.total,
-      best: bestScores(cands, s.config.indicators),
+      best: bestOf(cands, s.config.indicators),
       etaSeconds: unfinished && avg !== null ? (Math.max(0, s.total - s.evaluated) * avg) / 1000 : null,
       heartbeat: s.heartbeat,
       pid: s.pid,

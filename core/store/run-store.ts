@@ -30,7 +30,13 @@ export interface GenerationCommit {
   searchId: string;
   generation: number;
   members: PoolMemberInput[];
+  /** optimizer.state() after this generation's tell. */
   checkpoint: unknown;
+  /**
+   * The candidate ids of that state's population, in population() order: what a resume reads its parents from.
+   * The members' `survived` flags are derived from it (a commit where they disagree is refused).
+   */
+  population?: number[];
   summary: Record<string, unknown>;
   ms: number;
 }
@@ -382,6 +388,16 @@ export class RunStore {
 
   /** Pool, survivors, summary and the optimizer checkpoint of one generation, in ONE transaction. */
   commitGeneration(g: GenerationCommit): void {
+    if (g.population) {
+      const survived = g.members.filter((m) => m.survived).map((m) => m.candidateId);
+      const population = new Set(g.population);
+      if (survived.length !== g.population.length || survived.some((c) => !population.has(c))) {
+        throw new MstfError(
+          'INTERNAL',
+          `search ${g.searchId} generation ${g.generation}: the pool's survivors are not the checkpoint's population`,
+        );
+      }
+    }
     const tx = this.db.transaction(() => {
       const t = now();
       const insertMember = this.db.prepare(
@@ -407,8 +423,10 @@ export class RunStore {
         .prepare(`INSERT INTO generations (search_id, generation, created_at, ms, summary) VALUES (?, ?, ?, ?, ?)`)
         .run(g.searchId, g.generation, t, g.ms, toJson(g.summary));
       this.db
-        .prepare(`INSERT INTO checkpoints (search_id, generation, state, created_at) VALUES (?, ?, ?, ?)`)
-        .run(g.searchId, g.generation, toJson(g.checkpoint), t);
+        .prepare(
+          `INSERT INTO checkpoints (search_id, generation, state, population, created_at) VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(g.searchId, g.generation, toJson(g.checkpoint), g.population ? JSON.stringify(g.population) : null, t);
       this.db
         .prepare(`UPDATE searches SET generation = ?, heartbeat = ?, updated_at = ? WHERE id = ?`)
         .run(g.generation, t, t, g.searchId);
@@ -416,12 +434,22 @@ export class RunStore {
     tx.immediate();
   }
 
-  /** The newest optimizer checkpoint, or undefined before the first generation ends. */
-  latestCheckpoint(searchId: string): { generation: number; state: unknown } | undefined {
+  /**
+   * The newest optimizer checkpoint, or undefined before the first generation ends: the optimizer's state and
+   * (from schema 3) the candidate ids of its population in population() order.
+   */
+  latestCheckpoint(searchId: string): { generation: number; state: unknown; population?: number[] } | undefined {
     const row = this.db
-      .prepare(`SELECT generation, state FROM checkpoints WHERE search_id = ? ORDER BY generation DESC LIMIT 1`)
-      .get(searchId) as { generation: number; state: string } | undefined;
-    return row ? { generation: row.generation, state: fromJson(row.state) } : undefined;
+      .prepare(
+        `SELECT generation, state, population FROM checkpoints WHERE search_id = ? ORDER BY generation DESC LIMIT 1`,
+      )
+      .get(searchId) as { generation: number; state: string; population: string | null } | undefined;
+    if (!row) return undefined;
+    return {
+      generation: row.generation,
+      state: fromJson(row.state),
+      ...(row.population !== null ? { population: JSON.parse(row.population) as number[] } : {}),
+    };
   }
 
   /** One generation's merged pool in pool order, each with its candidate. */

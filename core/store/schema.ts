@@ -11,6 +11,8 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Columns the migration adds to existing tables (how an unversioned file shows it was applied). */
+  columns?: readonly { table: string; column: string }[];
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -125,6 +127,17 @@ CREATE TABLE trainings (
 CREATE INDEX trainings_by_search ON trainings(search_id);
 `,
   },
+  {
+    version: 3,
+    description: "checkpoints name their population's candidate rows (the optimizer's state is the one source)",
+    sql: `
+-- The candidate ids of the optimizer's population after this generation's tell, in population() order, JSON:
+-- with \`state\` the whole optimizer state of the search (a resume reads its parents from here). NULL in checkpoints
+-- written before schema 3; those resume by the genotypes of the state's population (see SearchService).
+ALTER TABLE checkpoints ADD COLUMN population TEXT;
+`,
+    columns: [{ table: 'checkpoints', column: 'population' }],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -175,9 +188,15 @@ function recognise(db: Database.Database, file: string, current: number): number
   );
   const ours = MIGRATIONS.flatMap(tablesOf);
   if (!ours.some((t) => existing.has(t))) return 0; // a new (or foreign, table-free) file
+  const hasColumn = (table: string, column: string) =>
+    existing.has(table) &&
+    (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).some(
+      (c) => c.name === column,
+    );
   let version = 0;
   for (const m of MIGRATIONS) {
     if (!tablesOf(m).every((t) => existing.has(t))) break;
+    if (!(m.columns ?? []).every((c) => hasColumn(c.table, c.column))) break;
     version = m.version;
   }
   const stray = MIGRATIONS.filter((m) => m.version > version)

@@ -184,7 +184,9 @@ describe('run store records', () => {
       [c1, false],
     ]);
     // Generation 1 whose checkpoint collides with an existing one: the pool rows must not stay behind.
-    store.database.exec(`INSERT INTO checkpoints VALUES ('${id}', 1, '{}', 'x')`);
+    store.database.exec(
+      `INSERT INTO checkpoints (search_id, generation, state, created_at) VALUES ('${id}', 1, '{}', 'x')`,
+    );
     expect(() =>
       store.commitGeneration({
         searchId: id,
@@ -198,6 +200,58 @@ describe('run store records', () => {
     expect(store.pool(id, 1)).toEqual([]);
     expect(store.generations(id).map((g) => g.generation)).toEqual([0]);
     expect(store.getSearch(id)!.generation).toBe(0);
+    store.close();
+  });
+
+  it("a checkpoint names its population's candidates; a commit whose survivors differ from them is refused", () => {
+    const store = RunStore.open(path.join(dir, 's.db'));
+    const id = store.createSearch(config);
+    const [c0, c1, c2] = [0, 1, 2].map((i) => store.recordCandidate(candidate(id, 0, i)));
+    const member = (candidateId: number, survived: boolean) => ({
+      candidateId,
+      role: 'offspring' as const,
+      objectives: [0, 0],
+      normalised: {},
+      flagged: [],
+      violation: 0,
+      survived,
+      rank: survived ? 0 : null,
+    });
+    const members = [member(c0!, true), member(c1!, false), member(c2!, true)];
+    const commit = (generation: number, population: number[]) =>
+      store.commitGeneration({
+        searchId: id,
+        generation,
+        members,
+        checkpoint: { g: generation },
+        population,
+        summary: {},
+        ms: 1,
+      });
+    expect(() => commit(0, [c2!, c1!])).toThrow(/survivors are not the checkpoint's population/);
+    expect(() => commit(0, [c2!])).toThrow(/survivors are not the checkpoint's population/);
+    expect(store.latestCheckpoint(id)).toBeUndefined();
+    expect(store.pool(id, 0)).toEqual([]);
+    // Population order is the optimizer's (not pool order), kept as given.
+    commit(0, [c2!, c0!]);
+    expect(store.latestCheckpoint(id)).toEqual({ generation: 0, state: { g: 0 }, population: [c2, c0] });
+    store.close();
+  });
+
+  it('an unversioned schema-2 file (a dump from before checkpoints named their population) is upgraded', () => {
+    const file = path.join(dir, 'v2.db');
+    const db = new Database(file);
+    migrate(db, file, 2);
+    db.pragma('user_version = 0');
+    expect(db.prepare(`SELECT name FROM pragma_table_info('checkpoints')`).all()).not.toContainEqual({
+      name: 'population',
+    });
+    db.close();
+    const store = RunStore.open(file);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.database.prepare(`SELECT name FROM pragma_table_info('checkpoints')`).all()).toContainEqual({
+      name: 'population',
+    });
     store.close();
   });
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../../core/store/run-store.js';
-import { migrate } from '../../core/store/schema.js';
+import { SCHEMA_VERSION, migrate } from '../../core/store/schema.js';
 import { recordTraining } from '../../core/store/trainings.js';
 import { resolveSearchConfig } from '../../core/search/config.js';
 
@@ -42,7 +42,7 @@ describe('run store: trainings', () => {
     store.startTraining(start('/x/t1', id));
     store.close();
     store = RunStore.open(file);
-    expect(store.database.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.getSearch(id)!.id).toBe(id);
     expect(store.trainings(id).map((t) => t.outDir)).toEqual(['/x/t1']);
     store.close();
