@@ -42,6 +42,7 @@ export interface ForwardHooks {
 export interface ForwardOptions {
   /** Batchnorm uses batch statistics (and updates running statistics when `updateStats`) if true. */
   training?: boolean;
+  /** Write the batch statistics into the running statistics (PyTorch's momentum update). */
   updateStats?: boolean;
   /** Node ids whose outputs are returned in `taps`. */
   taps?: string[];
@@ -85,11 +86,15 @@ export interface Network {
   readonly paramInfo: readonly ParamInfo[];
   /** Current values, by ParamInfo.name (running statistics included, non-trainable). */
   readonly params: ReadonlyMap<string, tf.Variable>;
+  /** One forward pass of x [N, H, W, C]; the result's tensors belong to the caller. */
   forward(x: tf.Tensor, opts?: ForwardOptions): ForwardResult;
   /** Value and gradients of loss(forward(x)); every returned tensor belongs to the caller. */
   gradients(loss: (out: ForwardResult) => tf.Scalar, x: tf.Tensor, req?: GradientRequest): GradientResult;
+  /** Write the parameters (and the IR) to `dir`, in the engine's format. */
   save(dir: string): Promise<void>;
+  /** Read parameters written by save(); every name and shape is checked before any is assigned. */
   load(dir: string): Promise<void>;
+  /** Free every parameter. */
   dispose(): void;
 }
 
@@ -111,8 +116,9 @@ export interface BackendDecision {
 export interface MemoryLimit {
   /** Bytes one pass may use (estimates: backpropBytes, forwardPeakBytes). */
   bytes: number;
-  /** The bounded backend's name, and its heap in GiB (for messages). */
+  /** The bounded backend's name (for messages). */
   backend: string;
+  /** Its heap in GiB (for messages). */
   heapGiB: number;
   /** An unbounded backend to suggest instead. */
   alternative: string;
@@ -140,6 +146,7 @@ export interface AdamOptimizer {
   getState(): { t: number; tensors: Map<string, tf.Tensor> };
   /** Continue from getState() output; the values are copied. */
   setState(state: { t: number; tensors: ReadonlyMap<string, tf.Tensor> }): void;
+  /** Frees the moment estimates. */
   dispose(): void;
 }
 

@@ -18,7 +18,8 @@ const CONTEXTS_KEPT = 4;
 export class EvaluationRuntime {
   private readonly kernels = new Map<string, Promise<Kernel>>();
   private readonly contexts = new Map<string, Promise<EvaluationContext>>();
-  private backend?: Promise<unknown>;
+  /** The backend started per engine id (once per process or thread). */
+  private readonly backends = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly builtins: PluginManifest<any>[],
@@ -82,8 +83,12 @@ export class EvaluationRuntime {
         const kernel = await this.kernel(spec);
         // The spec's engine, on this worker's backend choice (the numbers depend on both).
         const engine = engineOf(kernel, spec.boot.engine);
-        this.backend ??= engine.ready((this.local.boot ?? spec.boot).backend);
-        await this.backend;
+        let ready = this.backends.get(engine.id);
+        if (!ready) {
+          ready = engine.ready((this.local.boot ?? spec.boot).backend);
+          this.backends.set(engine.id, ready);
+        }
+        await ready;
         // The coordinator's data directory when this machine has it, else this worker's own.
         const theirs = spec.batch?.source === 'dataset' ? spec.batch.dataDir : undefined;
         const dataDir = theirs && fs.existsSync(theirs) ? theirs : kernel.settings.dataDir;
