@@ -5,12 +5,12 @@
  * 200 training steps on wasm. Medians; the machine may be shared, so the load average is printed too.
  */
 import os from 'node:os';
-import { tf } from '../core/engine/tf.js';
-import { ensureBackend, resolveBackend, BACKEND_NAMES, type BackendName } from '../core/engine/backend.js';
-import { compileNetwork } from '../core/engine/compile.js';
-import { benchmarkNetIR } from '../core/engine/benchmark-net.js';
-import { softmaxCrossEntropy } from '../core/engine/losses.js';
-import { SGD, trainStep } from '../core/engine/optimizers.js';
+import { tf } from '../plugins/engine-tfjs/tf.js';
+import { ensureBackend, resolveBackend, BACKEND_NAMES, type BackendName } from '../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../plugins/engine-tfjs/compile.js';
+import { benchmarkNetIR } from '../core/ir/benchmark-net.js';
+import { softmaxCrossEntropy } from '../plugins/engine-tfjs/losses.js';
+import { SGD, trainStep } from '../plugins/engine-tfjs/optimizers.js';
 import { oneLine } from '../core/errors.js';
 import { Rng } from '../core/util/rng.js';
 

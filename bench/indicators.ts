@@ -11,8 +11,8 @@
  * Backend: MSTF_BACKEND or the automatic choice.
  */
 import 'reflect-metadata';
-import { tf } from '../core/engine/tf.js';
-import { ensureBackend } from '../core/engine/backend.js';
+import { tf } from '../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../plugins/engine-tfjs/backend.js';
 import { bootKernel, resolveSettings, type Kernel } from '../core/kernel/index.js';
 import { loadSplit, sampleBatch } from '../core/data/batch.js';
 import { scoreArchitecture } from '../core/indicators/runner.js';
@@ -20,6 +20,7 @@ import { selectIndicators } from '../core/indicators/select.js';
 import { Rng } from '../core/util/rng.js';
 import type { Batch } from '../core/contracts/dataset.js';
 import { builtinPlugins } from '../plugins/index.js';
+import { tfjsEngine } from '../plugins/engine-tfjs/index.js';
 
 function flag(name: string, fallback: number | string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,6 +86,7 @@ async function timeSection(c0: number, n: number, groups: { batch: Batch; ids: s
     rows.push(...group);
     for (const [k, g] of genotypes.entries()) {
       const r = await scoreArchitecture({
+        engine: tfjsEngine,
         ir: inst.decode(g),
         indicators: inds,
         optionsById: selected.optionsById,
@@ -128,6 +130,7 @@ if (memCandidates > 0) {
   let failures = 0;
   for (let k = 1; k <= memCandidates; k++) {
     const r = await scoreArchitecture({
+      engine: tfjsEngine,
       ir: inst.decode(inst.sample(rng)),
       indicators: selected.indicators,
       optionsById: selected.optionsById,

@@ -23,9 +23,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf } from '../core/engine/tf.js';
-import { ensureBackend } from '../core/engine/backend.js';
-import { compileNetwork } from '../core/engine/compile.js';
+import { tf } from '../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../plugins/engine-tfjs/compile.js';
 import { scoreArchitecture } from '../core/indicators/runner.js';
 import { classificationLoss, createTrainingOptimizer } from '../core/training/optimizer.js';
 import { Rng } from '../core/util/rng.js';
@@ -35,6 +35,7 @@ import type { Indicator } from '../core/contracts/indicator.js';
 import { mstfSpace } from '../plugins/space-mstf/space.js';
 import { jacobCov } from '../plugins/indicators/jacob-cov.js';
 import { synflow } from '../plugins/indicators/synflow.js';
+import { tfjsEngine } from '../plugins/engine-tfjs/index.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -171,7 +172,13 @@ async function mstfCandidate(g: number[], k: number): Promise<Times & { scores: 
     return net;
   };
   const indicators = [cpuTimed(jacobCov, cpu), cpuTimed(synflow, cpu)];
-  const r = await scoreArchitecture({ ir: space.decode(g), indicators, batch, seed: k, compile });
+  const r = await scoreArchitecture({
+    engine: { ...tfjsEngine, compile },
+    ir: space.decode(g),
+    indicators,
+    batch,
+    seed: k,
+  });
   for (const [id, d] of Object.entries(r.details)) if (d.error) throw new Error(`mstf ${id}: ${d.error}`);
   // The runner compiles lazily inside the first indicator (jacob_cov): its time is reported as init.
   return {
@@ -271,10 +278,10 @@ if (train) {
   const trainSpace = mstfSpace.create(ctx, { blocks: 3, channels: 16 });
   const g = trainSpace.parse(TRAIN_GENOTYPE);
   const net = compileNetwork(trainSpace.decode(g), { seed: 0 });
-  const opt = createTrainingOptimizer(net);
+  const opt = createTrainingOptimizer(tfjsEngine, net);
   const x = tf.randomNormal([64, 28, 28, 1], 0, 1, 'float32', seed);
   const labels = Int32Array.from({ length: 64 }, (_, i) => i % 2);
-  const target = classificationLoss('binary-class', 2, labels, 64);
+  const target = classificationLoss(tfjsEngine, 'binary-class', 2, labels, 64);
   const mstfSteps: number[] = [];
   for (let i = 0; i <= trainSteps; i++) {
     const t0 = performance.now();
@@ -319,7 +326,13 @@ if (loop > 0) {
   const every = Math.max(1, Math.floor(loop / 10));
   for (let k = 1; k <= loop; k++) {
     const g = k === 1 ? largest : space.sample(loopRng);
-    const r = await scoreArchitecture({ ir: space.decode(g), indicators: [jacobCov, synflow], batch, seed: k });
+    const r = await scoreArchitecture({
+      engine: tfjsEngine,
+      ir: space.decode(g),
+      indicators: [jacobCov, synflow],
+      batch,
+      seed: k,
+    });
     for (const [id, d] of Object.entries(r.details))
       if (d.error || d.leakedTensors)
         throw new Error(`candidate ${k} ${id}: ${d.error ?? `leaked ${d.leakedTensors} tensors`}`);

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { bootKernel, resolveSettings } from '../core/kernel/index.js';
-import { ensureBackend } from '../core/engine/backend.js';
+import { ensureBackend } from '../plugins/engine-tfjs/backend.js';
 import { resolveSearchConfig } from '../core/search/config.js';
 import { evaluationSpec, loadSearchBatch, resolveSetup } from '../core/search/setup.js';
 import { contextFromSpec, evaluateGenotype } from '../core/evaluation/context.js';

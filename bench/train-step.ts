@@ -9,9 +9,9 @@
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { ensureBackend } from '../core/engine/backend.js';
-import { compileNetwork } from '../core/engine/compile.js';
-import { tf } from '../core/engine/tf.js';
+import { ensureBackend } from '../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../plugins/engine-tfjs/compile.js';
+import { tf } from '../plugins/engine-tfjs/tf.js';
 import { networkCost } from '../core/ir/cost.js';
 import { resnetIR } from '../core/models/resnet.js';
 import { createTrainingOptimizer } from '../core/training/optimizer.js';
@@ -20,6 +20,7 @@ import { batchGradients } from '../core/training/micro-batch.js';
 import { mstfSpace } from '../plugins/space-mstf/space.js';
 import type { Batch } from '../core/contracts/dataset.js';
 import type { NetworkIR } from '../core/ir/types.js';
+import { tfjsEngine } from '../plugins/engine-tfjs/index.js';
 
 const batch = Number(process.argv[3] ?? 32);
 const backendChoice = process.argv[4] && process.argv[4] !== '-' ? process.argv[4] : undefined;
@@ -50,14 +51,14 @@ async function runModel(name: string): Promise<void> {
   const ir = MODELS[name]!();
   const plan = planMemory(ir, batch, backend.name);
   const net = compileNetwork(ir, { seed: 0 });
-  const opt = createTrainingOptimizer(net);
+  const opt = createTrainingOptimizer(tfjsEngine, net);
   const x = Float32Array.from({ length: batch * 28 * 28 }, (_, i) => Math.sin(i * 12.9898) * 0.9);
   const labels = Int32Array.from({ length: batch }, (_, i) => i % 2);
   const data: Batch = { x, shape: [batch, 28, 28, 1], labels, labelWidth: 1, task: 'binary-class', classes: 2 };
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    const g = batchGradients(net, data, plan.microBatch);
+    const g = batchGradients(tfjsEngine, net, data, plan.microBatch);
     opt.apply(g.grads, 1e-3);
     tf.dispose([...g.grads.values()]);
     const seconds = (performance.now() - t0) / 1000;

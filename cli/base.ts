@@ -20,6 +20,10 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       description: 'tensor backend: tensorflow | wasm | cpu (default: best available; env MSTF_BACKEND)',
       helpGroup: 'GLOBAL',
     }),
+    engine: Flags.string({
+      description: 'engine extension that builds and runs networks (default: tfjs; env MSTF_ENGINE)',
+      helpGroup: 'GLOBAL',
+    }),
     'data-dir': Flags.string({
       description: 'dataset directory (env MSTF_DATA_DIR; default: per-user cache)',
       helpGroup: 'GLOBAL',
@@ -60,6 +64,7 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       dataDir: this.flags['data-dir'],
       store: this.flags.store,
       backend: this.flags.backend,
+      engine: this.flags.engine,
       strictData: this.flags['strict-data'],
       readOnlyStore: (this.ctor as unknown as typeof MstfCommand).readOnlyStore,
     });

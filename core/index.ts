@@ -1,7 +1,7 @@
 /**
  * The public API of `mstf-nas` (import { ... } from 'mstf-nas'): the kernel and contracts plugin authors
  * need, and the services the CLI and the MCP server are built on. Each area is also a namespace
- * (`engine`, `data`, ...) so names never collide.
+ * (`data`, `search`, ...) so names never collide. The tensor library is not here: an Engine (contracts) gives it.
  */
 import 'reflect-metadata';
 export * from './errors.js';
@@ -9,14 +9,14 @@ export * from './util/rng.js';
 export * from './contracts/index.js';
 export * from './kernel/index.js';
 export * from './ir/index.js';
-export { compileNetwork } from './engine/compile.js';
-export { ensureBackend, resolveBackend, type BackendDecision, type BackendName } from './engine/backend.js';
+// #17a, the engine as an extension: engine selection, and what the built-in indicators use.
+export { DEFAULT_ENGINE, engineOf, readyEngine } from './engine/select.js';
+export { corrcoefRows, slogdet, symmetricEigenvalues } from './util/linalg.js';
 export { SearchService } from './search/service.js';
 export { SearchConfigSchema, resolveSearchConfig } from './search/config.js';
 export { RunStore } from './store/run-store.js';
 export { describeArchitecture, drawArchitecture } from './arch/describe.js';
 export { scoreArchitecture } from './indicators/runner.js';
-export * as engine from './engine/index.js';
 export * as data from './data/index.js';
 export * as search from './search/index.js';
 export * as store from './store/index.js';

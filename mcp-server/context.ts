@@ -48,6 +48,7 @@ export function createContext(opts: {
   // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
   for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
   if (settings.backend) childFlags.push('--backend', settings.backend);
+  if (settings.engine) childFlags.push('--engine', settings.engine);
   if (settings.strictData) childFlags.push('--strict-data');
   const processes = new Map<string, DetachedProcess>();
   const logSinks = new Set<(line: string, level: LogLevel) => void>();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import semver from 'semver';
 import { MstfCommand } from '../base.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { engineOf } from '../../core/engine/select.js';
 import { embeddedDataDir } from '../../core/data/locations.js';
 import { CONFIG_FILE } from '../../core/kernel/loader.js';
 import { oneLine } from '../../core/errors.js';
@@ -32,7 +32,7 @@ export default class Doctor extends MstfCommand<typeof Doctor> {
     };
     let backend: { name: string | null; reason: string; skipped: { name: string; why: string }[]; ok: boolean };
     try {
-      const d = await ensureBackend(settings.backend);
+      const d = await engineOf(kernel).ready(settings.backend);
       backend = { name: d.name, reason: d.reason, skipped: d.skipped, ok: true };
     } catch (e) {
       backend = { name: null, reason: oneLine(e), skipped: [], ok: false };

@@ -47,6 +47,7 @@ export default class WorkerCommand extends MstfCommand<typeof WorkerCommand> {
           extraPlugins: kernel.boot.extraPlugins,
           dataDir: kernel.settings.dataDir,
           ...(kernel.settings.backend ? { backend: kernel.settings.backend } : {}),
+          ...(kernel.settings.engine ? { engine: kernel.settings.engine } : {}),
         },
         builtins: builtinPlugins,
         log: (line) => process.stderr.write(`${line}\n`),

@@ -1,5 +1,5 @@
 import type { ExtensionBase } from './extension.js';
-import type { Network } from './engine.js';
+import type { Engine, Network } from './engine.js';
 import type { Batch } from './dataset.js';
 import type { NetworkIR } from '../ir/types.js';
 
@@ -18,7 +18,10 @@ export interface IndicatorNeeds {
 }
 
 export interface IndicatorContext {
+  /** The candidate's network, compiled on first access with `seed` by `engine`. */
   net: Network;
+  /** The engine that built `net`: compute with its tensor API (`engine.tf`) and helpers, never an import. */
+  engine: Engine;
   ir: NetworkIR;
   /** Present when needs.data. */
   batch?: Batch;

@@ -1,11 +1,13 @@
 import { MstfError, oneLine } from '../errors.js';
 import type { Batch } from '../contracts/dataset.js';
+import type { Engine } from '../contracts/engine.js';
 import type { Indicator } from '../contracts/indicator.js';
 import type { SpaceInstance } from '../contracts/search-space.js';
 import type { Kernel } from '../kernel/loader.js';
 import { loadSplit, sampleBatch } from '../data/batch.js';
 import { networkCost } from '../ir/cost.js';
 import { scoreArchitecture } from '../indicators/runner.js';
+import { engineOf } from '../engine/select.js';
 import { initSeed } from '../search/seeds.js';
 import { Rng } from '../util/rng.js';
 import type { BatchSource, CandidateEvaluation, EvaluationSpec } from './spec.js';
@@ -18,6 +20,8 @@ export interface EvaluationContext {
   optionsById: Record<string, unknown>;
   batch?: Batch;
   seed: number;
+  /** The engine the spec names (boot.engine; default tfjs), from the kernel's registry. */
+  engine: Engine;
 }
 
 type EvalKernel = Pick<Kernel, 'registry' | 'optionsOf' | 'settings'>;
@@ -41,6 +45,7 @@ export async function contextFromSpec(
   spec: EvaluationSpec,
   dataDir: string,
 ): Promise<EvaluationContext> {
+  const engine = engineOf(kernel, spec.boot.engine);
   const space = kernel
     .registry('searchSpace')
     .get(spec.space.id)
@@ -59,6 +64,7 @@ export async function contextFromSpec(
     optionsById,
     ...(batch ? { batch } : {}),
     seed: spec.seed,
+    engine,
   };
 }
 
@@ -91,6 +97,7 @@ export async function evaluateGenotype(
       optionsById: ctx.optionsById,
       ...(ctx.batch ? { batch: ctx.batch } : {}),
       seed: initSeed(ctx.seed, hash),
+      engine: ctx.engine,
       ...(onProgress ? { onProgress } : {}),
     });
     const errors: string[] = [];

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { MstfError } from '../errors.js';
-import { ensureBackend } from '../engine/backend.js';
 import { bootKernel, type Kernel } from '../kernel/loader.js';
 import type { PluginManifest } from '../kernel/plugin.js';
 import { resolveSettings } from '../kernel/settings.js';
+import { engineOf } from '../engine/select.js';
 import { contextFromSpec, evaluateGenotype, type EvaluationContext } from './context.js';
 import { mstfVersion, pluginSetLine, specKey, type CandidateEvaluation, type EvaluationSpec } from './spec.js';
 
@@ -18,7 +18,8 @@ const CONTEXTS_KEPT = 4;
 export class EvaluationRuntime {
   private readonly kernels = new Map<string, Promise<Kernel>>();
   private readonly contexts = new Map<string, Promise<EvaluationContext>>();
-  private backend?: Promise<unknown>;
+  /** The backend started per engine id (once per process or thread). */
+  private readonly backends = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly builtins: PluginManifest<any>[],
@@ -57,7 +58,11 @@ export class EvaluationRuntime {
     let k = this.kernels.get(key);
     if (!k) {
       k = bootKernel({
-        settings: resolveSettings({ cwd: boot.cwd, ...(boot.dataDir ? { dataDir: boot.dataDir } : {}) }),
+        settings: resolveSettings({
+          cwd: boot.cwd,
+          ...(boot.dataDir ? { dataDir: boot.dataDir } : {}),
+          ...(boot.engine ? { engine: boot.engine } : {}),
+        }),
         builtins: this.builtins,
         extraPlugins: boot.extraPlugins,
         config: boot.config,
@@ -75,9 +80,15 @@ export class EvaluationRuntime {
       c = (async () => {
         const refused = await this.refusal(spec);
         if (refused) throw new MstfError('WORKER_REFUSED', refused);
-        this.backend ??= ensureBackend((this.local.boot ?? spec.boot).backend);
-        await this.backend;
         const kernel = await this.kernel(spec);
+        // The spec's engine, on this worker's backend choice (the numbers depend on both).
+        const engine = engineOf(kernel, spec.boot.engine);
+        let ready = this.backends.get(engine.id);
+        if (!ready) {
+          ready = engine.ready((this.local.boot ?? spec.boot).backend);
+          this.backends.set(engine.id, ready);
+        }
+        await ready;
         // The coordinator's data directory when this machine has it, else this worker's own.
         const theirs = spec.batch?.source === 'dataset' ? spec.batch.dataDir : undefined;
         const dataDir = theirs && fs.existsSync(theirs) ? theirs : kernel.settings.dataDir;

@@ -33,8 +33,16 @@ export interface EvaluationSpec {
   mstfVersion: string;
   /** Plugins the coordinator booted (name and version); a worker must have exactly this set. */
   plugins: { name: string; version: string }[];
-  /** How to boot the same kernel: working directory, mstf.config.json contents, --plugin values. */
-  boot: { cwd: string; config: MstfConfig; extraPlugins: string[]; backend?: string; dataDir?: string };
+  /** How to boot the same kernel: working directory, mstf.config.json contents, --plugin values, --engine. */
+  boot: {
+    cwd: string;
+    config: MstfConfig;
+    extraPlugins: string[];
+    backend?: string;
+    dataDir?: string;
+    /** The `engine` extension id (absent: the default, tfjs). */
+    engine?: string;
+  };
   space: { id: string; options: Record<string, unknown> };
   inputShape: FeatureShape;
   classes: number;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MstfError, messageOf } from '../errors.js';
 import { resolveArchitecture, type ArchRequest } from '../arch/describe.js';
-import { compileNetwork } from '../engine/compile.js';
+import { engineOf } from '../engine/select.js';
 import { networkCost } from '../ir/cost.js';
 import type { FeatureShape, NetworkIR } from '../ir/types.js';
 import { getModelSource } from '../models/index.js';
@@ -119,7 +119,8 @@ export async function exportArchitecture(
   const { ir, space, genotype, hash, inputShape, classes } = resolveExported(kernel, r);
   const cost = networkCost(ir);
   const out = path.resolve(kernel.settings.cwd, r.out);
-  const opts: { trainingDir?: string; seed?: number; backend?: string } = { seed: r.seed ?? 0 };
+  const engine = engineOf(kernel);
+  const opts: Parameters<typeof exportParams>[1] = { engine, seed: r.seed ?? 0 };
   if (r.trainingDir !== undefined) opts.trainingDir = path.resolve(kernel.settings.cwd, r.trainingDir);
   if (kernel.settings.backend !== undefined) opts.backend = kernel.settings.backend;
   const { params, source } = await exportParams(ir, opts);
@@ -170,7 +171,7 @@ export async function exportArchitecture(
     }
     case 'tfjs': {
       // mstf's own saved-model format: model.json (IR topology + tfjs weights manifest) and weights.bin.
-      const net = compileNetwork(ir, { seed: r.seed ?? 0 });
+      const net = engine.compile(ir, { seed: r.seed ?? 0 });
       try {
         if (opts.trainingDir) await net.load(trainingModelDir(opts.trainingDir));
         const tmp = `${out}.${process.pid}.tmp`;

@@ -7,7 +7,7 @@
 import onnxProto from 'onnx-proto';
 import { MstfError } from '../errors.js';
 import type { FeatureShape, IRNode, NetworkIR } from '../ir/types.js';
-import { BN_EPS } from '../engine/compile.js';
+import { BN_EPS } from '../ir/types.js';
 import { shapesOf, windowPads, type ExportParam, type ParamSource } from './params.js';
 
 const { onnx } = onnxProto;

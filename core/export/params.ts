@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MstfError } from '../errors.js';
-import { ensureBackend } from '../engine/backend.js';
-import { compileNetwork } from '../engine/compile.js';
+import type { Engine } from '../contracts/engine.js';
 import { inferShapes } from '../ir/shapes.js';
 import type { FeatureShape, IRNode, NetworkIR, NodeShape, Padding } from '../ir/types.js';
 
@@ -99,11 +98,12 @@ function toTorchLayout(
  */
 export async function exportParams(
   ir: NetworkIR,
-  opts: { trainingDir?: string; seed?: number; backend?: string },
+  opts: { engine: Engine; trainingDir?: string; seed?: number; backend?: string },
 ): Promise<{ params: ExportParam[]; source: ParamSource }> {
-  await ensureBackend(opts.backend);
+  const { engine } = opts;
+  await engine.ready(opts.backend);
   const seed = opts.seed ?? 0;
-  const net = compileNetwork(ir, { seed });
+  const net = engine.compile(ir, { seed });
   try {
     let source: ParamSource = { kind: 'init', from: String(seed) };
     if (opts.trainingDir !== undefined) {

@@ -5,7 +5,7 @@
  * no extra package). The input is NCHW float32, normalised as the dataset does; the output is logits.
  */
 import { MstfError } from '../errors.js';
-import { BN_EPS, BN_MOMENTUM } from '../engine/compile.js';
+import { BN_EPS, BN_MOMENTUM } from '../ir/types.js';
 import { hasBias } from '../ir/cost.js';
 import type { FeatureShape, IRNode, NetworkIR, NodeShape } from '../ir/types.js';
 import { shapesOf, windowPads, type ExportParam } from './params.js';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { finitePairs, kendallTauB, spearman } from '../util/stats.js';
-import { ensureBackend } from '../engine/backend.js';
+import { engineOf } from '../engine/select.js';
 import { packageRoot } from '../data/locations.js';
 import { resolveArchitecture } from '../arch/describe.js';
 import type { Batch } from '../contracts/dataset.js';
@@ -159,7 +159,8 @@ export async function validateProxiesNb201(
     batch = d.batch;
     shape = { inputShape: d.inputShape, classes: d.classes };
   }
-  await ensureBackend(kernel.settings.backend);
+  const engine = engineOf(kernel);
+  await engine.ready(kernel.settings.backend);
 
   const ids = selected.indicators.map((i) => i.id);
   const scored: ValidateProxiesResult['rows'] = [];
@@ -179,6 +180,7 @@ export async function validateProxiesNb201(
       optionsById: selected.optionsById,
       ...(batch ? { batch } : {}),
       seed,
+      engine,
     });
     for (const id of ids) {
       ms[id]! += details[id]!.ms;

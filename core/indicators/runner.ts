@@ -9,15 +9,15 @@
  * - An indicator that throws is recorded (score null, details.error) and the others still run; a NaN or
  *   infinite score is kept and flagged (details.finite = false, details.value = 'NaN' | 'Infinity' |
  *   '-Infinity', since JSON has no such numbers).
+ * - The network is built, and every tensor made, by the request's engine (the kernel's, core/engine/select.ts):
+ *   indicators get it in their context.
  * - tf.memory().numTensors is compared before and after each indicator; a difference is recorded as
  *   details.leakedTensors (indicators must release every tensor they create).
  */
-import { tf } from '../engine/tf.js';
-import { compileNetwork } from '../engine/compile.js';
 import { MstfError, oneLine } from '../errors.js';
 import { inferShapes } from '../ir/shapes.js';
 import type { Batch } from '../contracts/dataset.js';
-import type { Network } from '../contracts/engine.js';
+import type { Engine, Network, TensorApi, tf } from '../contracts/engine.js';
 import type { Indicator, IndicatorContext, IndicatorDetails } from '../contracts/indicator.js';
 import type { NetworkIR } from '../ir/types.js';
 
@@ -32,8 +32,8 @@ export interface ScoreRequest {
   seed: number;
   /** Called before each indicator runs. */
   onProgress?: (event: { indicator: string; index: number; total: number }) => void;
-  /** Engine to build the network with (default: the tfjs engine's compileNetwork). */
-  compile?: (ir: NetworkIR, opts: { seed: number }) => Network;
+  /** The engine that builds the network and computes (engineOf(kernel); its backend ready). */
+  engine: Engine;
 }
 
 export interface ScoreResult {
@@ -47,15 +47,12 @@ export function nonFiniteLabel(v: number): string | undefined {
   return Number.isFinite(v) ? undefined : String(v);
 }
 
-/**
- * The wasm backend's heap is at most 4 GiB and an allocation past it aborts the wasm module for the rest of the
- * process (every later tensor op fails). Backpropagating a data batch keeps every activation on the tape plus
- * about as much again for gradients and kernel temporaries (the estimate below), and the kernels' own
- * temporaries come on top, so it is refused up front (a recorded indicator error, not a dead process) when
- * the estimate passes 2 GiB. Measured with mstf C0 = 128 at 28x28 (57.6 MB per example by this estimate):
- * batch 32 runs (estimate 1.8 GiB, peak RSS 4.3 GB), batch 53 aborts the module (3.0 GiB).
+/*
+ * A backend with bounded memory (the engine's memoryLimit: tfjs' wasm, a 4 GiB heap that an allocation past it
+ * aborts for the rest of the process) gets a backward pass refused up front (a recorded indicator error, not a
+ * dead process) when the estimate below passes the engine's limit: every activation on the tape plus about as
+ * much again for gradients and kernel temporaries.
  */
-export const WASM_BACKPROP_LIMIT_BYTES = 2 * 2 ** 30;
 /** Peak tensor bytes of grasp's second-order pass / grad_norm's backward pass (tf.profile, NB201 cell): 5.0. */
 const SECOND_ORDER_MEMORY_FACTOR = 5;
 
@@ -66,22 +63,23 @@ export function backpropBytes(ir: NetworkIR, n: number): number {
   return floats * n * 4 * 2;
 }
 
-function checkWasmMemory(id: string, ir: NetworkIR, batch: Batch, secondOrder: boolean): void {
-  if (tf.getBackend() !== 'wasm') return;
+function checkBackpropMemory(engine: Engine, id: string, ir: NetworkIR, batch: Batch, secondOrder: boolean): void {
+  const limit = engine.memoryLimit(engine.tf.getBackend());
+  if (!limit) return;
   const n = batch.shape[0];
   const bytes = backpropBytes(ir, n) * (secondOrder ? SECOND_ORDER_MEMORY_FACTOR : 1);
-  if (bytes <= WASM_BACKPROP_LIMIT_BYTES) return;
+  if (bytes <= limit.bytes) return;
   const perExample = bytes / n;
-  const maxBatch = Math.max(1, Math.floor(WASM_BACKPROP_LIMIT_BYTES / perExample));
+  const maxBatch = Math.max(1, Math.floor(limit.bytes / perExample));
   throw new MstfError(
     'INVALID_ARGUMENT',
     `indicator ${id}: backpropagating a batch of ${n} through this network needs about ${(bytes / 2 ** 30).toFixed(1)} GiB, ` +
-      `over what the wasm backend's 4 GiB heap allows; use --batch-size ${maxBatch} or less, or the tensorflow backend`,
+      `over what the ${limit.backend} backend's ${limit.heapGiB} GiB heap allows; use --batch-size ${maxBatch} or less, or the ${limit.alternative} backend`,
   );
 }
 
 /** Tensors the engine's innermost scope tracks (tfjs keeps the list on its internal state). */
-function scopeTracked(): tf.Tensor[] {
+function scopeTracked(tf: TensorApi): tf.Tensor[] {
   const state = (tf.engine() as unknown as { state: { activeScope: { track: tf.Tensor[] } | null } }).state;
   return state.activeScope?.track ?? [];
 }
@@ -108,7 +106,8 @@ export function checkBatchFits(indicators: readonly Indicator<any>[], batch: Bat
 }
 
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
-  const compile = req.compile ?? compileNetwork;
+  const { engine } = req;
+  const { tf } = engine;
   let net: Network | undefined;
   let compiledTensors = 0;
   let compiledDuring: string | undefined;
@@ -123,13 +122,14 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       const ctx: IndicatorContext = {
         ir: req.ir,
         seed: req.seed,
+        engine,
         get net(): Network {
           if (!net) {
             const before = tf.memory().numTensors;
-            const tracked = scopeTracked().length;
-            net = compile(req.ir, { seed: req.seed });
+            const tracked = scopeTracked(tf).length;
+            net = engine.compile(req.ir, { seed: req.seed });
             // The network outlives this indicator's scope: what compiling created is not cleaned up with it.
-            for (const t of scopeTracked().slice(tracked)) tf.keep(t);
+            for (const t of scopeTracked(tf).slice(tracked)) tf.keep(t);
             compiledTensors = tf.memory().numTensors - before;
             compiledDuring = current;
           }
@@ -149,7 +149,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         }
         if (req.batch) checkBatchFits([indicator], req.batch);
         if (indicator.needs.backward && indicator.needs.data && req.batch) {
-          checkWasmMemory(id, req.ir, req.batch, indicator.needs.secondOrder ?? false);
+          checkBackpropMemory(engine, id, req.ir, req.batch, indicator.needs.secondOrder ?? false);
         }
         const value = await indicator.score(ctx, req.optionsById?.[id]);
         if (typeof value?.score !== 'number') throw new Error(`indicator ${id} returned no numeric score`);
@@ -162,7 +162,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
         row = { ms: 0, finite: false, error: oneLine(e) };
       } finally {
         // Success: whatever it left stays tracked by the caller's scope (and counted as leaked below).
-        tf.engine().endScope(failed ? undefined : [...scopeTracked()]);
+        tf.engine().endScope(failed ? undefined : [...scopeTracked(tf)]);
       }
       row.ms = performance.now() - t0;
       const leaked = tf.memory().numTensors - before - (compiledDuring === id ? compiledTensors : 0);

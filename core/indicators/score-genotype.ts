@@ -4,7 +4,7 @@
  */
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import { ensureBackend } from '../engine/backend.js';
+import { engineOf } from '../engine/select.js';
 import { loadSplit, sampleBatch } from '../data/batch.js';
 import { resolveArchitecture } from '../arch/describe.js';
 import type { Batch } from '../contracts/dataset.js';
@@ -86,13 +86,15 @@ export async function scoreGenotype(
     ...(fromData ? { inputShape: fromData.inputShape, classes: fromData.classes } : {}),
   });
   const ir = instance.decode(genes);
-  await ensureBackend(kernel.settings.backend);
+  const engine = engineOf(kernel);
+  await engine.ready(kernel.settings.backend);
   const { scores, details } = await scoreArchitecture({
     ir,
     indicators: selected.indicators,
     optionsById: selected.optionsById,
     ...(fromData ? { batch: fromData.batch } : {}),
     seed,
+    engine,
     ...(onProgress ? { onProgress } : {}),
   });
   return {

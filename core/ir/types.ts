@@ -58,9 +58,14 @@ export interface PoolNode extends NodeBase {
 export interface BatchNormNode extends NodeBase {
   op: 'batchnorm';
   affine?: boolean;
+  /** Default BN_EPS. */
   eps?: number;
+  /** Default BN_MOMENTUM. */
   momentum?: number;
 }
+/** A batchnorm node's eps and momentum when it names none: PyTorch's defaults (every engine and exporter). */
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
 export interface ReluNode extends NodeBase {
   op: 'relu';
 }

@@ -10,6 +10,8 @@ export interface Settings {
   storePath: string;
   /** --backend / MSTF_BACKEND / auto. */
   backend?: string;
+  /** --engine / MSTF_ENGINE / tfjs: the `engine` extension that builds and runs networks. */
+  engine?: string;
   /** --strict-data: refuse dataset files whose checksum differs from the official one (default: warn). */
   strictData?: boolean;
   /** The command only reads the run store: open it read-only (stores on read-only media, other users' stores). */
@@ -28,6 +30,7 @@ export function resolveSettings(
     dataDir?: string;
     store?: string;
     backend?: string;
+    engine?: string;
     strictData?: boolean;
     readOnlyStore?: boolean;
   } = {},
@@ -43,6 +46,7 @@ export function resolveSettings(
         ? path.resolve(cwd, env.MSTF_STORE)
         : path.join(cwd, '.mstf', 'mstf.db'),
     backend: flags.backend ?? env.MSTF_BACKEND ?? undefined,
+    ...((flags.engine ?? env.MSTF_ENGINE) ? { engine: flags.engine ?? env.MSTF_ENGINE } : {}),
     ...(flags.strictData ? { strictData: true } : {}),
     ...(flags.readOnlyStore ? { readOnlyStore: true } : {}),
   };

@@ -9,7 +9,7 @@ import { MstfError } from '../errors.js';
 import { RunStore } from '../store/run-store.js';
 import type { CandidateRecord, SearchRecord } from '../store/types.js';
 import type { ArchRequest } from '../arch/describe.js';
-import { ensureBackend } from '../engine/backend.js';
+import { engineOf } from '../engine/select.js';
 import { contextFromSpec, evaluateGenotype } from '../evaluation/context.js';
 import { archRequest, evaluationSpec, loadSearchBatch, resolveSetup, type SearchKernel } from './setup.js';
 
@@ -142,7 +142,7 @@ const same = (a: number | null | undefined, b: number | null | undefined): boole
  */
 export async function rescoreMember(kernel: SearchKernel, m: SearchMember): Promise<MemberRescore> {
   const setup = resolveSetup(kernel, m.search.config);
-  await ensureBackend(kernel.settings.backend);
+  await engineOf(kernel).ready(kernel.settings.backend);
   const batch = await loadSearchBatch(kernel, setup);
   // The same context a search's executor builds from its evaluation spec.
   const ctx = await contextFromSpec(kernel, evaluationSpec(setup, kernel, batch), kernel.settings.dataDir);

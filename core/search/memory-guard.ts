@@ -1,10 +1,10 @@
 import type { Dataset } from '../contracts/dataset.js';
 import type { SearchSpace } from '../contracts/search-space.js';
-import { resolveBackend } from '../engine/backend.js';
+import type { Engine } from '../contracts/engine.js';
 import { MstfError } from '../errors.js';
 import type { NetworkIR } from '../ir/types.js';
 import { inferShapes } from '../ir/shapes.js';
-import { backpropBytes, WASM_BACKPROP_LIMIT_BYTES } from '../indicators/runner.js';
+import { backpropBytes } from '../indicators/runner.js';
 import { Rng } from '../util/rng.js';
 import { deriveSeed } from './seeds.js';
 
@@ -72,33 +72,34 @@ export function checkSearchMemory(p: {
   batchSize: number;
   seed: number;
   backend?: string;
+  /** The engine that will run it (its memoryLimit for the backend `backend` resolves to). */
+  engine: Engine;
   /** Some data indicator backpropagates (else all of them are forward only). */
   backward: boolean;
 }): void {
-  if (resolveBackend(p.backend).name !== 'wasm') return;
+  const limit = p.engine.memoryLimit(p.engine.resolveBackend(p.backend).name);
+  if (!limit) return;
+  const budget = limit.bytes;
   const seed = deriveSeed(p.seed, 'memory-probe');
   const estimate: MemoryEstimate = p.backward ? backpropBytes : forwardPeakBytes;
   const what = p.backward ? 'to backpropagate' : 'for a forward pass';
   const bytes = lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, p.size, p.batchSize, seed);
-  if (bytes <= WASM_BACKPROP_LIMIT_BYTES) return;
+  if (bytes <= budget) return;
   const fits = [...p.dataset.info.sizes]
     .filter((s) => s < p.size)
     .sort((a, b) => b - a)
-    .find(
-      (s) =>
-        lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= WASM_BACKPROP_LIMIT_BYTES,
-    );
-  const maxBatch = Math.floor((WASM_BACKPROP_LIMIT_BYTES / bytes) * p.batchSize);
+    .find((s) => lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= budget);
+  const maxBatch = Math.floor((budget / bytes) * p.batchSize);
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   throw new MstfError(
     'INVALID_ARGUMENT',
     `a search at ${p.size}x${p.size} with an indicator batch of ${p.batchSize} needs at least ${gib(bytes)} GiB ${what} ` +
-      `(lightest of ${PROBES} sampled networks), over the wasm backend's ${gib(WASM_BACKPROP_LIMIT_BYTES)} GiB budget; ` +
+      `(lightest of ${PROBES} sampled networks), over the ${limit.backend} backend's ${gib(budget)} GiB budget; ` +
       [
         fits !== undefined ? `use --size ${fits}` : undefined,
         maxBatch >= 1 ? `--batch-size ${maxBatch} or less` : undefined,
         'fewer --channels',
-        'or the tensorflow backend',
+        `or the ${limit.alternative} backend`,
       ]
         .filter(Boolean)
         .join(', '),

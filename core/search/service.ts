@@ -160,6 +160,7 @@ export class SearchService {
     @inject(Tokens.optimizer) optimizers: ExtensionRegistry<'optimizer'>,
     @inject(Tokens.dataset) datasets: ExtensionRegistry<'dataset'>,
     @inject(Tokens.executor) executors: ExtensionRegistry<'executor'>,
+    @inject(Tokens.engine) engines: ExtensionRegistry<'engine'>,
     @inject(BootToken) boot: BootInfo,
   ) {
     const registries: Partial<Record<ExtensionKind, ExtensionRegistry<any>>> = {
@@ -169,6 +170,7 @@ export class SearchService {
       optimizer: optimizers,
       dataset: datasets,
       executor: executors,
+      engine: engines,
     };
     const registry = <K extends ExtensionKind>(kind: K): ExtensionRegistry<K> => {
       const r = registries[kind];

@@ -15,6 +15,7 @@ import { Rng } from '../util/rng.js';
 import type { ResolvedSearchConfig } from './config.js';
 import { batchSeed } from './seeds.js';
 import { checkSearchMemory } from './memory-guard.js';
+import { engineOf } from '../engine/select.js';
 import { mstfVersion, type BatchSource, type EvaluationSpec } from '../evaluation/spec.js';
 
 /** What the search service needs from a booted kernel. */
@@ -151,6 +152,7 @@ export function resolveSetup(
       batchSize: config.batchSize,
       seed: config.seed,
       backend: kernel.settings.backend,
+      engine: engineOf(kernel),
       backward,
     });
   }
@@ -220,6 +222,7 @@ export function evaluationSpec(
       extraPlugins: boot.extraPlugins,
       dataDir: settings.dataDir,
       ...(settings.backend ? { backend: settings.backend } : {}),
+      ...(settings.engine ? { engine: settings.engine } : {}),
     },
     space: { id: setup.config.space, options: setup.spaceOptions },
     inputShape: setup.inputShape,

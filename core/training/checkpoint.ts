@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { tf } from '../engine/tf.js';
 import { MstfError } from '../errors.js';
-import type { Network } from '../contracts/engine.js';
+import type { Engine, Network, TensorApi, tf } from '../contracts/engine.js';
 import { writeJsonAtomic } from './status.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -45,14 +44,14 @@ export interface OptimizerSnapshot {
   tensors: Map<string, tf.Tensor>;
 }
 
-async function writeTensors(dir: string, base: string, tensors: Map<string, tf.Tensor>): Promise<void> {
+async function writeTensors(tf: TensorApi, dir: string, base: string, tensors: Map<string, tf.Tensor>): Promise<void> {
   const named = [...tensors].map(([name, tensor]) => ({ name, tensor }));
   const { data, specs } = await tf.io.encodeWeights(named);
   fs.writeFileSync(path.join(dir, `${base}.bin`), new Uint8Array(data));
   fs.writeFileSync(path.join(dir, `${base}.specs.json`), JSON.stringify(specs));
 }
 
-function readTensors(dir: string, base: string): Map<string, tf.Tensor> {
+function readTensors(tf: TensorApi, dir: string, base: string): Map<string, tf.Tensor> {
   const specs = JSON.parse(
     fs.readFileSync(path.join(dir, `${base}.specs.json`), 'utf8'),
   ) as tf.io.WeightsManifestEntry[];
@@ -62,6 +61,7 @@ function readTensors(dir: string, base: string): Map<string, tf.Tensor> {
 }
 
 export async function saveCheckpoint(
+  engine: Engine,
   outDir: string,
   net: Network,
   optimizer: OptimizerSnapshot,
@@ -71,7 +71,7 @@ export async function saveCheckpoint(
   fs.rmSync(next, { recursive: true, force: true });
   fs.mkdirSync(next, { recursive: true });
   await net.save(path.join(next, 'network'));
-  await writeTensors(next, 'optimizer', optimizer.tensors);
+  await writeTensors(engine.tf, next, 'optimizer', optimizer.tensors);
   writeJsonAtomic(path.join(next, 'optimizer.json'), optimizer.json ?? null);
   writeJsonAtomic(path.join(next, 'state.json'), state);
   const current = path.join(outDir, CHECKPOINT_DIR);
@@ -94,6 +94,7 @@ export function findCheckpoint(outDir: string): string | undefined {
 
 /** Load weights into `net` and return the state and optimizer snapshot (tensors belong to the caller). */
 export async function loadCheckpoint(
+  engine: Engine,
   dir: string,
   net: Network,
 ): Promise<{ state: CheckpointState; optimizer: OptimizerSnapshot }> {
@@ -110,7 +111,7 @@ export async function loadCheckpoint(
   try {
     optimizer = {
       json: JSON.parse(fs.readFileSync(path.join(dir, 'optimizer.json'), 'utf8')),
-      tensors: readTensors(dir, 'optimizer'),
+      tensors: readTensors(engine.tf, dir, 'optimizer'),
     };
   } catch (e) {
     throw new MstfError('DATA_CORRUPT', `checkpoint ${dir}: unreadable optimizer state (${(e as Error).message})`);

@@ -5,9 +5,8 @@
  * mode normalises each micro-batch with its own statistics and updates the running statistics once per
  * micro-batch: that is the one difference from the full batch (docs/decisions.md, "Training memory").
  */
-import { tf } from '../engine/tf.js';
 import type { Batch } from '../contracts/dataset.js';
-import type { Network } from '../contracts/engine.js';
+import type { Engine, Network, tf } from '../contracts/engine.js';
 import { classificationLoss } from './optimizer.js';
 import { microBatchSizes } from './memory.js';
 
@@ -30,10 +29,11 @@ function slice(batch: Batch, start: number, n: number): Batch {
 }
 
 /** Loss and parameter gradients of one (micro-)batch in training mode, running statistics updated. */
-function gradientsOf(net: Network, b: Batch): BatchGradients {
+function gradientsOf(engine: Engine, net: Network, b: Batch): BatchGradients {
+  const { tf } = engine;
   const n = b.shape[0];
   const x = tf.tensor4d(b.x, b.shape);
-  const target = classificationLoss(b.task, b.classes, b.labels, n);
+  const target = classificationLoss(engine, b.task, b.classes, b.labels, n);
   try {
     const g = net.gradients((out) => target.loss(out.output), x, { training: true, updateStats: true });
     tf.dispose(Object.values(g.taps));
@@ -48,16 +48,17 @@ function gradientsOf(net: Network, b: Batch): BatchGradients {
  * Gradients of the batch's mean loss, accumulated over micro-batches of at most `microBatch` examples
  * (near-equal sizes). With one micro-batch this is exactly one full-batch gradient call.
  */
-export function batchGradients(net: Network, batch: Batch, microBatch: number): BatchGradients {
+export function batchGradients(engine: Engine, net: Network, batch: Batch, microBatch: number): BatchGradients {
+  const { tf } = engine;
   const n = batch.shape[0];
   const sizes = microBatchSizes(n, microBatch);
-  if (sizes.length === 1) return gradientsOf(net, batch);
+  if (sizes.length === 1) return gradientsOf(engine, net, batch);
   const sum = new Map<string, tf.Tensor>();
   let value = 0;
   let start = 0;
   try {
     for (const size of sizes) {
-      const part = gradientsOf(net, slice(batch, start, size));
+      const part = gradientsOf(engine, net, slice(batch, start, size));
       start += size;
       const weight = size / n;
       value += part.value * weight;

@@ -3,10 +3,7 @@
  * (cross-entropy, BCE with logits for multi-label), behind a small interface so the loop stays readable and
  * the optimizer state can be checkpointed (JSON + named tensors).
  */
-import { tf } from '../engine/tf.js';
-import { Adam } from '../engine/optimizers.js';
-import { taskLoss } from '../engine/losses.js';
-import type { Network } from '../contracts/engine.js';
+import type { Engine, Network, tf } from '../contracts/engine.js';
 import type { TaskType } from '../contracts/dataset.js';
 import type { OptimizerSnapshot } from './checkpoint.js';
 
@@ -20,8 +17,9 @@ export interface TrainingOptimizer {
 }
 
 /** Adam with PyTorch's defaults (betas 0.9 / 0.999, eps 1e-8, no weight decay), as the official script. */
-export function createTrainingOptimizer(net: Network): TrainingOptimizer {
-  const adam = new Adam(net);
+export function createTrainingOptimizer(engine: Engine, net: Network): TrainingOptimizer {
+  const { tf } = engine;
+  const adam = engine.adam(net);
   return {
     apply(grads, lr) {
       adam.lr = lr;
@@ -48,12 +46,14 @@ export function createTrainingOptimizer(net: Network): TrainingOptimizer {
  * logits (nn.CrossEntropyLoss, or nn.BCEWithLogitsLoss for multi-label; both batch means).
  */
 export function classificationLoss(
+  engine: Engine,
   task: TaskType,
   classes: number,
   labels: Int32Array,
   n: number,
 ): { loss: (logits: tf.Tensor) => tf.Scalar; dispose: () => void } {
+  const { tf } = engine;
   const y =
     task === 'multi-label' ? tf.tensor2d(Float32Array.from(labels), [n, classes]) : tf.tensor1d(labels, 'int32');
-  return { loss: (logits) => taskLoss(task, logits, y), dispose: () => y.dispose() };
+  return { loss: (logits) => engine.taskLoss(task, logits, y), dispose: () => y.dispose() };
 }

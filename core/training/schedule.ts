@@ -7,7 +7,12 @@
  * after 50% / 75% of training) so both decays happen whenever E >= 2 and never before the first epoch
  * (for E = 100, the official setting, both forms give 50 and 75). Documented in docs/decisions.md.
  */
-import { multiStepLR } from '../engine/optimizers.js';
+
+/** torch.optim.lr_scheduler.MultiStepLR: lr = base * gamma^(number of milestones <= epoch). */
+export function multiStepLR(baseLr: number, milestones: readonly number[], gamma = 0.1): (epoch: number) => number {
+  const sorted = [...milestones].sort((a, b) => a - b);
+  return (epoch) => baseLr * gamma ** sorted.filter((m) => m <= epoch).length;
+}
 
 export function milestones(epochs: number): [number, number] {
   return [Math.ceil(0.5 * epochs), Math.ceil(0.75 * epochs)];

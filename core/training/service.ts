@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MstfError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import { ensureBackend } from '../engine/backend.js';
-import { compileNetwork } from '../engine/compile.js';
+import { readyEngine } from '../engine/select.js';
 import { networkCost } from '../ir/cost.js';
 import { loadSplit } from '../data/batch.js';
 import type { Kernel } from '../kernel/loader.js';
@@ -126,7 +125,7 @@ export async function runTraining(
   const [, h, w, c] = trainAll.shape;
   const inputShape: FeatureShape = [h, w, c];
   const model = resolveModel(kernel, r.model, { inputShape, classes: dataset.info.classes }, pick);
-  const backend = await ensureBackend(kernel.settings.backend);
+  const { engine, backend } = await readyEngine(kernel);
   const memory = planMemory(model.ir, r.batchSize, backend.name, r.microBatch ?? 'auto');
   const handle = trainingLocation(kernel, r);
 
@@ -164,9 +163,10 @@ export async function runTraining(
     config,
   });
   hooks.onReady?.({ ...handle, backend: backend.name });
-  const net = compileNetwork(model.ir, { seed: r.seed });
+  const net = engine.compile(model.ir, { seed: r.seed });
   try {
     const opts: Parameters<typeof trainNetwork>[2] = {
+      engine,
       id: handle.id,
       outDir: handle.outDir,
       epochs: r.epochs,

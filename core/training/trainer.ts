@@ -9,11 +9,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { tf } from '../engine/tf.js';
 import { MstfError, oneLine } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { gatherBatch } from '../data/batch.js';
-import type { Network } from '../contracts/engine.js';
+import type { Engine, Network } from '../contracts/engine.js';
 import type { Dataset, SplitData, TaskType } from '../contracts/dataset.js';
 import { evaluateScores, probabilities } from './metrics.js';
 import { learningRateAt, milestones } from './schedule.js';
@@ -43,6 +42,8 @@ export interface TrainingData {
 }
 
 export interface TrainerOptions {
+  /** The engine `net` was compiled by (its tensor API, Adam and loss train it). */
+  engine: Engine;
   id: string;
   outDir: string;
   epochs: number;
@@ -124,12 +125,14 @@ export function epochOrder(n: number, seed: number, epoch: number): number[] {
 
 /** Forward a whole split in eval mode (running BN statistics), in order. */
 export function predictSplit(
+  engine: Engine,
   net: Network,
   data: SplitData,
   dataset: Pick<Dataset, 'normalise' | 'info'>,
   batchSize: number,
   signal?: AbortSignal,
 ): { probs: Float32Array; logits: Float32Array; n: number; k: number } {
+  const { tf } = engine;
   const n = data.shape[0];
   const k = dataset.info.classes;
   const logits = new Float32Array(n * k);
@@ -172,13 +175,14 @@ export function meanLoss(task: TaskType, probs: Float32Array, labels: Int32Array
 }
 
 export function evaluateSplit(
+  engine: Engine,
   net: Network,
   data: SplitData,
   dataset: Pick<Dataset, 'normalise' | 'info'>,
   batchSize: number,
   signal?: AbortSignal,
 ): SplitMetrics & { probs: Float32Array } {
-  const { probs, n, k } = predictSplit(net, data, dataset, batchSize, signal);
+  const { probs, n, k } = predictSplit(engine, net, data, dataset, batchSize, signal);
   const task = dataset.info.task;
   const m = evaluateScores(task, { scores: probs, labels: data.labels, n, k });
   const out: SplitMetrics & { probs: Float32Array } = {
@@ -209,7 +213,8 @@ export async function trainNetwork(
   opts: TrainerOptions,
 ): Promise<TrainingMetrics | undefined> {
   const started = Date.now();
-  const { outDir, epochs, batchSize } = opts;
+  const { outDir, epochs, batchSize, engine } = opts;
+  const { tf } = engine;
   const task = data.dataset.info.task;
   const classes = data.dataset.info.classes;
   const nTrain = data.train.shape[0];
@@ -233,7 +238,7 @@ export async function trainNetwork(
     history: [],
     elapsedSeconds: 0,
   };
-  const optimizer: TrainingOptimizer = createTrainingOptimizer(net);
+  const optimizer: TrainingOptimizer = createTrainingOptimizer(engine, net);
   if (opts.resume) {
     if (!fs.existsSync(configFile))
       throw new MstfError('NOT_FOUND', `--resume: no training in ${outDir} (config.json missing)`);
@@ -251,7 +256,7 @@ export async function trainNetwork(
     startedAt = saved.startedAt;
     const dir = findCheckpoint(outDir);
     if (dir) {
-      const loaded = await loadCheckpoint(dir, net);
+      const loaded = await loadCheckpoint(engine, dir, net);
       state = loaded.state;
       optimizer.restore(loaded.optimizer);
     }
@@ -320,14 +325,14 @@ export async function trainNetwork(
             partialExamples: examples,
             elapsedSeconds: state.elapsedSeconds + (Date.now() - epochStart) / 1000,
           };
-          await saveCheckpoint(outDir, net, optimizer.snapshot(), state);
+          await saveCheckpoint(engine, outDir, net, optimizer.snapshot(), state);
           status({ state: 'cancelled' });
           emit({ type: 'cancelled', id: opts.id, epoch, step });
           return undefined;
         }
         const idx = order.slice(step * batchSize, (step + 1) * batchSize);
         const batch = gatherBatch(data.train, idx, data.dataset);
-        const g = batchGradients(net, batch, memory.microBatch);
+        const g = batchGradients(engine, net, batch, memory.microBatch);
         try {
           optimizer.apply(g.grads, lr);
         } finally {
@@ -351,7 +356,7 @@ export async function trainNetwork(
       }
       const trainSeconds = (Date.now() - epochStart) / 1000;
       // Not cancellable: a cancel during validation checkpoints right after it.
-      const val = evaluateSplit(net, data.val, data.dataset, evalBatch);
+      const val = evaluateSplit(engine, net, data.val, data.dataset, evalBatch);
       const improved = best.update(epoch, val.auc);
       if (improved) {
         fs.rmSync(modelDir, { recursive: true, force: true });
@@ -377,7 +382,7 @@ export async function trainNetwork(
         history: [...state.history, record],
         elapsedSeconds: state.elapsedSeconds + trainSeconds,
       };
-      await saveCheckpoint(outDir, net, optimizer.snapshot(), state);
+      await saveCheckpoint(engine, outDir, net, optimizer.snapshot(), state);
       const mean = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
       const etaSeconds = Math.round(mean * (epochs - epoch - 1));
       status({ state: 'running', step: 0, stepsPerEpoch, etaSeconds });
@@ -399,8 +404,8 @@ export async function trainNetwork(
     } else {
       await net.load(modelDir);
     }
-    const val = evaluateSplit(net, data.val, data.dataset, evalBatch, opts.signal);
-    const test = evaluateSplit(net, data.test, data.dataset, evalBatch, opts.signal);
+    const val = evaluateSplit(engine, net, data.val, data.dataset, evalBatch, opts.signal);
+    const test = evaluateSplit(engine, net, data.test, data.dataset, evalBatch, opts.signal);
     if (opts.predictionsFile) {
       writePredictions(opts.predictionsFile, task, data.test.labels, test.probs, data.test.shape[0], classes);
     }

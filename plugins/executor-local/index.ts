@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { definePlugin } from '../../core/kernel/plugin.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { engineOf } from '../../core/engine/select.js';
 import { MstfError } from '../../core/errors.js';
 import type { Executor } from '../../core/contracts/executor.js';
 import { contextFromSpec, evaluateGenotype } from '../../core/evaluation/context.js';
@@ -19,7 +19,7 @@ export const localExecutor: Executor = {
   description: 'in-process, sequential, abortable between candidates',
   async open(spec, { kernel }) {
     // This thread's tensor backend, chosen as the workers choose theirs (the numbers depend on it).
-    await ensureBackend(spec.boot.backend);
+    await engineOf(kernel, spec.boot.engine).ready(spec.boot.backend);
     const ctx = await contextFromSpec(kernel, spec, kernel.settings.dataDir);
     return {
       async evaluate(requests, opts) {

@@ -3,12 +3,17 @@
  * loss on a labelled batch, and disposal of engine results. Every helper leaves no tensor behind except
  * the ones it returns.
  */
-import { tf } from '../../core/engine/tf.js';
-import { MstfError } from '../../core/errors.js';
-import type { Batch } from '../../core/contracts/dataset.js';
-import type { GradientResult, Network, ParamInfo } from '../../core/contracts/engine.js';
-import type { IndicatorContext } from '../../core/contracts/indicator.js';
-import type { IRNode } from '../../core/ir/types.js';
+import {
+  MstfError,
+  type Batch,
+  type GradientResult,
+  type IndicatorContext,
+  type IRNode,
+  type Network,
+  type ParamInfo,
+  type TensorApi,
+  type tf,
+} from '../../core/index.js';
 
 /** Layers the zero-cost-nas reference scores: nn.Conv2d (depthwise convs are grouped Conv2d) and nn.Linear. */
 export const WEIGHTED_LAYERS: ReadonlySet<IRNode['op']> = new Set(['conv', 'depthwise', 'dense']);
@@ -36,7 +41,7 @@ export function disposeGradients(g: GradientResult): void {
  * One number per item, computed in one tidy and read back in one transfer: [f(i0), f(i1), ...] as float64.
  * Intermediate tensors of `f` are released.
  */
-export function perItem<T>(items: readonly T[], f: (item: T) => tf.Scalar): number[] {
+export function perItem<T>(tf: TensorApi, items: readonly T[], f: (item: T) => tf.Scalar): number[] {
   if (items.length === 0) return [];
   const stacked = tf.tidy(() => tf.stack(items.map((t) => f(t))));
   const values = Array.from(stacked.dataSync());

@@ -10,9 +10,7 @@
  * it by C_in * kh * kw for a conv, kh * kw for a depthwise conv (groups = C), in_features for a linear layer.
  * Activations and their gradients come from the engine's taps and zero-valued probes on those nodes.
  */
-import { tf } from '../../core/engine/tf.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
-import type { ParamInfo } from '../../core/contracts/engine.js';
+import type { Indicator, ParamInfo, tf } from '../../core/index.js';
 import { WEIGHTED_LAYERS, disposeGradients, perItem, requireBatch, sum } from './common.js';
 import { labelledGradients } from './loss.js';
 
@@ -34,9 +32,10 @@ export const fisher: Indicator = {
     const batch = requireBatch(ctx, 'fisher');
     const layers = ctx.ir.nodes.filter((n) => WEIGHTED_LAYERS.has(n.op)).map((n) => n.id);
     const weights = new Map(ctx.net.paramInfo.filter((p) => p.role === 'weight').map((p) => [p.node, p]));
-    const g = labelledGradients(ctx.net, batch, [], { taps: layers, wrtProbes: layers });
+    const { tf } = ctx.engine;
+    const g = labelledGradients(ctx.engine, ctx.net, batch, [], { taps: layers, wrtProbes: layers });
     try {
-      const per = perItem(layers, (id) => {
+      const per = perItem(tf, layers, (id) => {
         const a = g.taps[id]!;
         const da = g.probes[id]!;
         // [N, H, W, C] -> per example and channel; dense outputs are already [N, units].

@@ -2,8 +2,7 @@
  * flops: multiply-accumulates per example, computed analytically from the IR (core/ir/cost.ts). Data- and
  * network-free. Reported as is (higher = more compute); objectives use it as the complexity term of Eq. 5.
  */
-import type { Indicator } from '../../core/contracts/indicator.js';
-import { networkCost } from '../../core/ir/cost.js';
+import { networkCost, type Indicator } from '../../core/index.js';
 
 export const flops: Indicator = {
   kind: 'indicator',

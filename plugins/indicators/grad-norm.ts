@@ -3,8 +3,7 @@
  * Frobenius norm of dL/dW, for the task loss on one labelled batch, batchnorm on batch statistics (the
  * reference runs the network in train mode).
  */
-import { tf } from '../../core/engine/tf.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
+import type { Indicator, tf } from '../../core/index.js';
 import { disposeGradients, layerWeights, perItem, requireBatch, sum } from './common.js';
 import { labelledGradients } from './loss.js';
 
@@ -16,9 +15,11 @@ export const gradNorm: Indicator = {
   score(ctx) {
     const batch = requireBatch(ctx, 'grad_norm');
     const weights = layerWeights(ctx.net).map((p) => p.name);
-    const g = labelledGradients(ctx.net, batch, weights);
+    const { tf } = ctx.engine;
+    const g = labelledGradients(ctx.engine, ctx.net, batch, weights);
     try {
       const norms = perItem(
+        tf,
         weights.map((n) => g.params.get(n)!),
         (t) => tf.norm(t) as tf.Scalar,
       );

@@ -11,9 +11,7 @@
  * one forward/backward pass and one second-order pass (the reference runs the first pass twice; same
  * weights, same batch, same numbers).
  */
-import { tf } from '../../core/engine/tf.js';
-import { gradientAndHessianGradientProduct } from '../../core/engine/second-order.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
+import type { Indicator, tf } from '../../core/index.js';
 import { layerWeights, perItem, requireBatch, sum } from './common.js';
 import { withLabelledBatch } from './loss.js';
 
@@ -25,14 +23,18 @@ export const grasp: Indicator = {
   score(ctx) {
     const batch = requireBatch(ctx, 'grasp');
     const net = ctx.net;
+    const { engine } = ctx;
+    const { tf } = engine;
     const names = layerWeights(net).map((p) => p.name);
     const w = names.map((n) => net.params.get(n)! as tf.Tensor);
     return withLabelledBatch(
+      engine,
       batch,
       (x, loss) => {
-        const { g, hg, loss: value } = gradientAndHessianGradientProduct(net, loss, x, names, { training: true });
+        const { g, hg, loss: value } = engine.gradientAndHessianGradient(net, loss, x, names, { training: true });
         try {
           const per = perItem(
+            tf,
             names.map((n, i) => [n, i] as const),
             ([n, i]) => tf.neg(tf.sum(tf.mul(w[i]!, hg.get(n)!))) as tf.Scalar,
           );

@@ -2,8 +2,7 @@
  * @mstf/indicators: the training-free indicators of the paper (Eq. 2-4) and zero-cost-nas, one file each.
  * Higher is better for every score; non-finite scores are returned, never thrown (the runner flags them).
  */
-import { definePlugin } from '../../core/kernel/plugin.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
+import { definePlugin, type Indicator } from '../../core/index.js';
 import { gradNorm } from './grad-norm.js';
 import { snip } from './snip.js';
 import { grasp } from './grasp.js';

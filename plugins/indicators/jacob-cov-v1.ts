@@ -5,10 +5,7 @@
  * method in float64 (C is symmetric; the reference calls numpy.linalg.eig). Batchnorm on batch statistics
  * (the reference's train mode); labels are not used. A constant Jacobian row gives NaN (as numpy).
  */
-import { tf } from '../../core/engine/tf.js';
-import { batchToTensors } from '../../core/engine/batch.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
-import { corrcoefRows, symmetricEigenvalues } from '../../core/util/linalg.js';
+import { corrcoefRows, symmetricEigenvalues, type Indicator } from '../../core/index.js';
 import { disposeGradients, requireBatch } from './common.js';
 
 const K = 1e-5;
@@ -30,7 +27,8 @@ export const jacobCovV1: Indicator = {
   score(ctx) {
     const batch = requireBatch(ctx, 'jacob_cov_v1');
     const n = batch.shape[0];
-    const { x, dispose } = batchToTensors(batch);
+    const { tf } = ctx.engine;
+    const { x, dispose } = ctx.engine.batchTensors(batch);
     try {
       const g = ctx.net.gradients((out) => tf.sum(out.output), x, {
         training: true,

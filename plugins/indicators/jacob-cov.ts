@@ -16,11 +16,7 @@
  *   stay below 2^24, so the float32 products are exact.
  */
 import { z } from 'zod';
-import { tf } from '../../core/engine/tf.js';
-import { batchToTensors } from '../../core/engine/batch.js';
-import { withHostValues } from '../../core/engine/host-values.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
-import { slogdet } from '../../core/util/linalg.js';
+import { slogdet, type Indicator, type TensorApi, type tf } from '../../core/index.js';
 import { requireBatch } from './common.js';
 
 /** K_H of a set of 0/1 codes given as rows (the reference, for tests and callers with codes at hand). */
@@ -128,7 +124,7 @@ export function addAgreementsBits(k: Float64Array, active: ArrayLike<number>, n:
 }
 
 /** Same as addAgreementsBits through a 0/1 Gram matrix on the backend: D - r_i - r_j + 2 (x x^T)_ij. */
-function addAgreementsMatmul(k: Float64Array, output: tf.Tensor, n: number, d: number): void {
+function addAgreementsMatmul(tf: TensorApi, k: Float64Array, output: tf.Tensor, n: number, d: number): void {
   const [gram, rows] = tf.tidy(() => {
     const codes = tf.cast(tf.greater(tf.reshape(output, [n, d]), 0), 'float32');
     return [tf.matMul(codes, codes, false, true), tf.sum(codes, 1)];
@@ -148,12 +144,14 @@ export const jacobCov: Indicator<JacobCovOptions> = {
   score(ctx, options) {
     const batch = requireBatch(ctx, 'jacob_cov');
     const method = options?.method ?? 'auto';
+    const { engine } = ctx;
+    const { tf } = engine;
     const useMatmul = method === 'matmul' || (method === 'auto' && tf.getBackend() === 'tensorflow');
     const n = batch.shape[0];
     const k = new Float64Array(n * n);
     let units = 0;
     let relus = 0;
-    const { x, dispose } = batchToTensors(batch);
+    const { x, dispose } = engine.batchTensors(batch);
     try {
       const result = ctx.net.forward(x, {
         training: true,
@@ -162,8 +160,8 @@ export const jacobCov: Indicator<JacobCovOptions> = {
           afterNode(node, output) {
             if (node.op !== 'relu') return output;
             const d = output.size / n;
-            if (useMatmul) addAgreementsMatmul(k, output, n, d);
-            else withHostValues(output, (values) => addAgreementsBits(k, values, n, d));
+            if (useMatmul) addAgreementsMatmul(tf, k, output, n, d);
+            else engine.withHostValues(output, (values) => addAgreementsBits(k, values, n, d));
             units += d;
             relus++;
             return output;

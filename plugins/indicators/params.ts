@@ -2,8 +2,7 @@
  * params: number of parameters (conv/dense weights and biases, batchnorm gamma/beta; as PyTorch counts
  * nn.Parameters and NAS-Bench-201's params_M), computed from the IR. Data- and network-free.
  */
-import type { Indicator } from '../../core/contracts/indicator.js';
-import { networkCost } from '../../core/ir/cost.js';
+import { networkCost, type Indicator } from '../../core/index.js';
 
 export const params: Indicator = {
   kind: 'indicator',

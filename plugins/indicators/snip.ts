@@ -2,8 +2,7 @@
  * snip (Lee et al. 2019; zero-cost-nas `snip`): sum over conv/linear weights of |W * dL/dW| for the task
  * loss on one labelled batch (batchnorm on batch statistics, as the reference's train mode).
  */
-import { tf } from '../../core/engine/tf.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
+import type { Indicator, tf } from '../../core/index.js';
 import { disposeGradients, layerWeights, perItem, requireBatch, sum } from './common.js';
 import { labelledGradients } from './loss.js';
 
@@ -15,9 +14,11 @@ export const snip: Indicator = {
   score(ctx) {
     const batch = requireBatch(ctx, 'snip');
     const weights = layerWeights(ctx.net).map((p) => p.name);
-    const g = labelledGradients(ctx.net, batch, weights);
+    const { tf } = ctx.engine;
+    const g = labelledGradients(ctx.engine, ctx.net, batch, weights);
     try {
       const saliency = perItem(
+        tf,
         weights,
         (n) => tf.sum(tf.abs(tf.mul(ctx.net.params.get(n)!, g.params.get(n)!))) as tf.Scalar,
       );

@@ -13,10 +13,7 @@
  * where every rescaled quantity stays near 1. `rescale: false` computes the raw value (tests compare them).
  */
 import { z } from 'zod';
-import { tf } from '../../core/engine/tf.js';
-import type { ForwardHooks } from '../../core/contracts/engine.js';
-import type { Indicator } from '../../core/contracts/indicator.js';
-import type { InputNode, IRNode } from '../../core/ir/types.js';
+import type { ForwardHooks, Indicator, InputNode, IRNode, TensorApi, tf } from '../../core/index.js';
 import { disposeGradients, layerWeights, perItem, sum } from './common.js';
 
 const optionsSchema = z.object({
@@ -31,7 +28,7 @@ type SynflowOptions = z.infer<typeof optionsSchema>;
 const RESCALED: ReadonlySet<IRNode['op']> = new Set(['conv', 'depthwise', 'dense', 'add']);
 
 /** Hooks that keep every activation near 1 and record each node's cumulative natural-log scale. */
-export function rescalingHooks(): { hooks: ForwardHooks; logScale: Map<string, number> } {
+export function rescalingHooks(tf: TensorApi): { hooks: ForwardHooks; logScale: Map<string, number> } {
   const logScale = new Map<string, number>();
   const inputLog = new Map<string, number>();
   const logOfInputs = (node: IRNode): number =>
@@ -80,6 +77,7 @@ export const synflow: Indicator<SynflowOptions> = {
   score(ctx, options) {
     const rescale = options?.rescale ?? true;
     const net = ctx.net;
+    const { tf } = ctx.engine;
     const inputShape = (ctx.ir.nodes[0] as InputNode).shape;
     const names = layerWeights(net).map((p) => p.name);
     const absParams = new Map<string, tf.Tensor>();
@@ -87,7 +85,7 @@ export const synflow: Indicator<SynflowOptions> = {
       if (p.role === 'weight' || p.role === 'bias') absParams.set(p.name, tf.abs(net.params.get(p.name)!));
     }
     const x = tf.ones([1, ...inputShape]);
-    const { hooks, logScale } = rescalingHooks();
+    const { hooks, logScale } = rescalingHooks(tf);
     try {
       const g = net.gradients((out) => tf.sum(out.output), x, {
         bypassBatchNorm: true,
@@ -98,7 +96,7 @@ export const synflow: Indicator<SynflowOptions> = {
       let scaledSum: number;
       try {
         scaledSum = sum(
-          perItem(names, (n) => tf.sum(tf.abs(tf.mul(absParams.get(n)!, g.params.get(n)!))) as tf.Scalar),
+          perItem(tf, names, (n) => tf.sum(tf.abs(tf.mul(absParams.get(n)!, g.params.get(n)!))) as tf.Scalar),
         );
       } finally {
         disposeGradients(g);

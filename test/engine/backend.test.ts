@@ -1,7 +1,7 @@
 /** Backend resolution: automatic order, explicit choices, clear failures. */
 import { describe, expect, it } from 'vitest';
-import { ensureBackend, resolveBackend } from '../../core/engine/backend.js';
-import { tf } from '../../core/engine/tf.js';
+import { ensureBackend, resolveBackend } from '../../plugins/engine-tfjs/backend.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
 import { isMstfError } from '../../core/errors.js';
 
 // tfjs-node / tfjs-node-gpu are optional dependencies that cannot install on the CI machines.

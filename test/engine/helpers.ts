@@ -1,6 +1,6 @@
 /** Shared helpers of the engine tests: seeded data, backend switching, error measures. */
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
 import { Rng } from '../../core/util/rng.js';
 
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {

@@ -1,10 +1,10 @@
 /** Losses against hand-computed values; optimizers against their update rules worked by hand. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { sigmoidBCE, softmaxCrossEntropy, taskLoss } from '../../core/engine/losses.js';
-import { Adam, SGD, multiStepLR } from '../../core/engine/optimizers.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { batchToTensors } from '../../core/engine/batch.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { sigmoidBCE, softmaxCrossEntropy, taskLoss } from '../../plugins/engine-tfjs/losses.js';
+import { Adam, SGD, multiStepLR } from '../../plugins/engine-tfjs/optimizers.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { batchToTensors } from '../../plugins/engine-tfjs/batch.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { useBackend } from './helpers.js';
 

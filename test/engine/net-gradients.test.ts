@@ -1,9 +1,9 @@
 /** The whole benchmark net (small): wasm gradients agree with cpu and with finite differences. */
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { benchmarkNetIR } from '../../core/engine/benchmark-net.js';
-import { softmaxCrossEntropy } from '../../core/engine/losses.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { benchmarkNetIR } from '../../core/ir/benchmark-net.js';
+import { softmaxCrossEntropy } from '../../plugins/engine-tfjs/losses.js';
 import type { Network } from '../../core/contracts/engine.js';
 import { maxAbs, randomArray, relError, useBackend } from './helpers.js';
 

@@ -3,8 +3,8 @@
  * central finite differences, within 1e-3 relative to the largest gradient of the tensor.
  */
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { conv2d, depthwiseConv2d, pool2d, batchNormTrain } from '../../core/engine/layers.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { conv2d, depthwiseConv2d, pool2d, batchNormTrain } from '../../plugins/engine-tfjs/layers.js';
 import type { Padding } from '../../core/ir/types.js';
 import { distinctArray, maxAbs, randomArray, relError, sizeOf, useBackend } from './helpers.js';
 

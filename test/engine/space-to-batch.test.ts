@@ -4,8 +4,8 @@
  * the dilated-conv round trip through both (with its gradient).
  */
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { depthwiseConv2d } from '../../core/engine/layers.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { depthwiseConv2d } from '../../plugins/engine-tfjs/layers.js';
 import { randomArray, sizeOf, useBackend } from './helpers.js';
 
 const cases: { shape: number[]; block: number[]; pads: number[][] }[] = [

@@ -1,11 +1,11 @@
 /** A short training loop on wasm lowers the loss of a small net on real BreastMNIST images. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { benchmarkNetIR } from '../../core/engine/benchmark-net.js';
-import { softmaxCrossEntropy } from '../../core/engine/losses.js';
-import { Adam, trainStep } from '../../core/engine/optimizers.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { benchmarkNetIR } from '../../core/ir/benchmark-net.js';
+import { softmaxCrossEntropy } from '../../plugins/engine-tfjs/losses.js';
+import { Adam, trainStep } from '../../plugins/engine-tfjs/optimizers.js';
 import { readNpz } from '../../core/data/npz.js';
 import { useBackend } from './helpers.js';
 

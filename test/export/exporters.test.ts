@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import { networkCost } from '../../core/ir/cost.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { bootKernel, resolveSettings, type Kernel } from '../../core/kernel/index.js';
@@ -24,6 +24,7 @@ import { Rng } from '../../core/util/rng.js';
 import { getModelSource } from '../../core/models/index.js';
 import { tempDir } from '../helpers/cli.js';
 import { EXPORTED_PY, requireTorch, runPython } from './torch.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 // Every normal op (sep 3/5/7, dil sep 3/5, 7x1+1x7, identity, zero) and pools 1..5.
 const MSTF_G = '1,0,6,1,6,2,6,2,3,1,3,3,3,1,0,0,7,0,2,1,1,2,1,1,4,3,0,1,1,0,1,1,0,2,7,3,2,2,5,4,5,4';
@@ -172,7 +173,7 @@ describe.each(cases)('exports of $name', ({ name, ir: build }) => {
   });
 
   it("ONNX (onnxruntime) gives mstf's eval-mode logits within 1e-4", async () => {
-    const { params, source } = await exportParams(ir, { trainingDir: path.join(dir, slug) });
+    const { params, source } = await exportParams(ir, { engine: tfjsEngine, trainingDir: path.join(dir, slug) });
     const file = path.join(dir, `${slug}.onnx`);
     fs.writeFileSync(file, toOnnx(ir, params, { metadata: {}, source }));
     const session = await ort.InferenceSession.create(file);
@@ -191,7 +192,7 @@ describe.each(cases)('exports of $name', ({ name, ir: build }) => {
 
   it("PyTorch (python3-torch): parameter count and MACs equal mstf's, logits within 1e-4", async (ctx) => {
     if (!torch) ctx.skip();
-    const { params } = await exportParams(ir, { trainingDir: path.join(dir, slug) });
+    const { params } = await exportParams(ir, { engine: tfjsEngine, trainingDir: path.join(dir, slug) });
     const cost = networkCost(ir);
     const py = path.join(dir, `${slug}.py`);
     fs.writeFileSync(path.join(dir, `${slug}.safetensors`), encodeSafetensors(torchStateDict(ir, params)));

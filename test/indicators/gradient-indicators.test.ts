@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import type { Network } from '../../core/contracts/engine.js';
 import type { Batch } from '../../core/contracts/dataset.js';
 import type { NetworkIR } from '../../core/ir/types.js';
@@ -11,6 +11,7 @@ import { grasp } from '../../plugins/indicators/grasp.js';
 import { fisher } from '../../plugins/indicators/fisher.js';
 import { denseChain } from './nets.js';
 import { addRow, frob, matmul, randomBatch, softmaxRows, sumAbsProd, toMat, transpose, type Mat } from './reference.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('cpu');
@@ -49,7 +50,7 @@ describe('grad_norm, snip, fisher on a two-layer linear net (float64 hand comput
   it('grad_norm = ||dL/dW1||_F + ||dL/dW2||_F', async () => {
     const net = compileNetwork(twoLayer, { seed: 3 });
     const ref = twoLayerReference(net, batch);
-    const v = await gradNorm.score({ net, ir: twoLayer, batch, seed: 3 }, undefined);
+    const v = await gradNorm.score({ net, engine: tfjsEngine, ir: twoLayer, batch, seed: 3 }, undefined);
     net.dispose();
     expect(rel(v.score, frob(ref.dw1) + frob(ref.dw2))).toBeLessThan(1e-5);
   });
@@ -57,7 +58,7 @@ describe('grad_norm, snip, fisher on a two-layer linear net (float64 hand comput
   it('snip = sum |W1 * dW1| + sum |W2 * dW2|', async () => {
     const net = compileNetwork(twoLayer, { seed: 3 });
     const ref = twoLayerReference(net, batch);
-    const v = await snip.score({ net, ir: twoLayer, batch, seed: 3 }, undefined);
+    const v = await snip.score({ net, engine: tfjsEngine, ir: twoLayer, batch, seed: 3 }, undefined);
     net.dispose();
     expect(rel(v.score, sumAbsProd(ref.w1, ref.dw1) + sumAbsProd(ref.w2, ref.dw2))).toBeLessThan(1e-5);
   });
@@ -65,7 +66,7 @@ describe('grad_norm, snip, fisher on a two-layer linear net (float64 hand comput
   it('fisher = sum over layers and units of in_features * 0.5 * mean_n (a * dL/da)^2', async () => {
     const net = compileNetwork(twoLayer, { seed: 3 });
     const ref = twoLayerReference(net, batch);
-    const v = await fisher.score({ net, ir: twoLayer, batch, seed: 3 }, undefined);
+    const v = await fisher.score({ net, engine: tfjsEngine, ir: twoLayer, batch, seed: 3 }, undefined);
     net.dispose();
     const term = (a: Mat, g: Mat) =>
       a[0]!.reduce((s, _, k) => s + 0.5 * (a.reduce((m, row, i) => m + (row[k]! * g[i]![k]!) ** 2, 0) / a.length), 0);
@@ -97,7 +98,7 @@ describe('grasp', () => {
       for (let a = 0; a < 4; a++) for (let k = 0; k < 3; k++) hg[a]![k]! += (x[i]![a]! * jdz[k]!) / n;
     }
     const expected = -w.flat().reduce((s, v, i) => s + v * hg.flat()[i]!, 0);
-    const v = await grasp.score({ net, ir, batch, seed: 11 }, undefined);
+    const v = await grasp.score({ net, engine: tfjsEngine, ir, batch, seed: 11 }, undefined);
     net.dispose();
     expect(Math.abs(expected)).toBeGreaterThan(1e-4);
     expect(rel(v.score, expected)).toBeLessThan(1e-5);
@@ -110,7 +111,7 @@ describe('gradient indicators leave no tensors behind', () => {
     const net = compileNetwork(twoLayer, { seed: 3 });
     const before = tf.memory().numTensors;
     for (const ind of [gradNorm, snip, grasp, fisher]) {
-      await ind.score({ net, ir: twoLayer, batch, seed: 3 }, undefined as never);
+      await ind.score({ net, engine: tfjsEngine, ir: twoLayer, batch, seed: 3 }, undefined as never);
       expect(tf.memory().numTensors, ind.id).toBe(before);
     }
     net.dispose();

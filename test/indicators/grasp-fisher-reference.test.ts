@@ -7,10 +7,10 @@
  * - fisher by hand (float64 JavaScript) on a conv - batchnorm (train) - ReLU - GAP - linear network.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { exactHessianVectorProduct } from '../../core/engine/second-order.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { exactHessianVectorProduct } from '../../plugins/engine-tfjs/second-order.js';
 import type { Network } from '../../core/contracts/engine.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import type { Batch } from '../../core/contracts/dataset.js';
@@ -23,6 +23,7 @@ import { withLabelledBatch } from '../../plugins/indicators/loss.js';
 import { smallConvNet } from './nets.js';
 import { randomBatch } from './reference.js';
 import { torchReference, type TorchReference } from './torch.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('wasm');
@@ -74,7 +75,7 @@ describe.each(cases)('grasp and fisher vs a float64 PyTorch port of zero-cost-na
 
   it('the port sees the same network: loss and dL/dW agree to float32 rounding', () => {
     const names = layerWeights(net).map((p) => p.name);
-    withLabelledBatch(batch, (x, loss) => {
+    withLabelledBatch(tfjsEngine, batch, (x, loss) => {
       const g = net.gradients(loss, x, { training: true, updateStats: false, wrtParams: names });
       expect(rel(g.value, ref.loss)).toBeLessThan(1e-6);
       for (const n of names) expect(relNorm(g.params.get(n)!.dataSync(), ref.grad[n]!), n).toBeLessThan(1e-5);
@@ -86,6 +87,7 @@ describe.each(cases)('grasp and fisher vs a float64 PyTorch port of zero-cost-na
     const names = layerWeights(net).map((p) => p.name);
     const before = tf.memory().numTensors;
     withLabelledBatch(
+      tfjsEngine,
       batch,
       (x, loss) => {
         const g = net.gradients(loss, x, { training: true, updateStats: false, wrtParams: names });
@@ -103,14 +105,14 @@ describe.each(cases)('grasp and fisher vs a float64 PyTorch port of zero-cost-na
 
   it('grasp = sum -W * H g as the reference computes it', async () => {
     const before = tf.memory().numTensors;
-    const v = await grasp.score({ net, ir, batch, seed }, undefined);
+    const v = await grasp.score({ net, engine: tfjsEngine, ir, batch, seed }, undefined);
     expect(tf.memory().numTensors).toBe(before);
     expect(Math.abs(ref.grasp)).toBeGreaterThan(1e-3);
     expect(rel(v.score, ref.grasp)).toBeLessThan(1e-5);
   });
 
   it('fisher: train-mode batchnorm, per-channel values broadcast over weight.shape[1:]', async () => {
-    const v = await fisher.score({ net, ir, batch, seed }, undefined);
+    const v = await fisher.score({ net, engine: tfjsEngine, ir, batch, seed }, undefined);
     expect(ref.fisher).toBeGreaterThan(0);
     expect(rel(v.score, ref.fisher)).toBeLessThan(1e-5);
   });
@@ -169,7 +171,7 @@ describe('fisher by hand with batchnorm in train mode', () => {
     );
     const fcF = [0, 1].reduce((s, j) => s + (0.5 * z.reduce((t, zn, n) => t + (zn[j]! * dz[n]![j]!) ** 2, 0)) / N, 0);
     const expected = 2 * convF + 2 * fcF;
-    const v = await fisher.score({ net, ir, batch, seed: 9 }, undefined);
+    const v = await fisher.score({ net, engine: tfjsEngine, ir, batch, seed: 9 }, undefined);
     net.dispose();
     expect(convF).toBeGreaterThan(1e-6);
     expect(rel(v.score, expected)).toBeLessThan(1e-5);

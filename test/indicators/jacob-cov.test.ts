@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import type { Batch } from '../../core/contracts/dataset.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { slogdet } from '../../core/util/linalg.js';
@@ -10,6 +10,7 @@ import { Rng } from '../../core/util/rng.js';
 import { jacobCovV1, jacobianCorrelationScore } from '../../plugins/indicators/jacob-cov-v1.js';
 import { denseChain, smallConvNet } from './nets.js';
 import { randomBatch } from './reference.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('cpu');
@@ -45,7 +46,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
       [1, 3, -0.2],
       [-1, -2, 0.7],
     ]);
-    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
+    const v = await jacobCov.score({ net, engine: tfjsEngine, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBeCloseTo(Math.log(12), 12);
     expect(v.details).toMatchObject({ relus: 1, units: 3, duplicateCodes: 0 });
@@ -58,7 +59,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
       [1, 3, -0.2],
       [2, -5, 0.1],
     ]);
-    const v = await jacobCov.score({ net, ir: reluNet, batch, seed: 0 }, undefined as never);
+    const v = await jacobCov.score({ net, engine: tfjsEngine, ir: reluNet, batch, seed: 0 }, undefined as never);
     net.dispose();
     expect(v.score).toBe(-Infinity);
     expect(v.details).toMatchObject({ duplicateCodes: 1 });
@@ -83,7 +84,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
     expect(Number.isFinite(expected)).toBe(true);
     for (const method of ['bits', 'matmul'] as const) {
       const before = tf.memory().numTensors;
-      const v = await jacobCov.score({ net, ir, batch, seed: 4 }, { method });
+      const v = await jacobCov.score({ net, engine: tfjsEngine, ir, batch, seed: 4 }, { method });
       expect(tf.memory().numTensors).toBe(before);
       expect(v.details).toMatchObject({ method });
       expect(v.score).toBeCloseTo(expected, 9);
@@ -144,7 +145,7 @@ describe('jacob_cov (NASWOT, paper Eq. 3-4)', () => {
       }
       tf.dispose([x, out.output, ...Object.values(out.taps)]);
       const before = tf.memory().numTensors;
-      const v = await jacobCov.score({ net, ir, batch, seed: 4 }, { method: 'bits' });
+      const v = await jacobCov.score({ net, engine: tfjsEngine, ir, batch, seed: 4 }, { method: 'bits' });
       expect(tf.memory().numTensors).toBe(before);
       net.dispose();
       expect(v.score).toBe(slogdet(hammingKernel(codes)).logAbsDet);
@@ -174,7 +175,7 @@ describe('jacob_cov_v1 (zero-cost-nas Jacobian correlation)', () => {
     const n = 4;
     const batch = randomBatch(n, [1, 1, 5], 3);
     const before = tf.memory().numTensors;
-    const v = await jacobCovV1.score({ net, ir, batch, seed: 2 }, undefined);
+    const v = await jacobCovV1.score({ net, engine: tfjsEngine, ir, batch, seed: 2 }, undefined);
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
     const expected = -(Math.log(n + k) + 1 / (n + k)) - (n - 1) * (Math.log(k) + 1 / k);
@@ -184,7 +185,10 @@ describe('jacob_cov_v1 (zero-cost-nas Jacobian correlation)', () => {
   it('a ReLU net on random inputs gives a finite score below the identity bound -N', async () => {
     const ir = smallConvNet();
     const net = compileNetwork(ir, { seed: 1 });
-    const v = await jacobCovV1.score({ net, ir, batch: randomBatch(5, [8, 8, 2], 3, 3), seed: 1 }, undefined);
+    const v = await jacobCovV1.score(
+      { net, engine: tfjsEngine, ir, batch: randomBatch(5, [8, 8, 2], 3, 3), seed: 1 },
+      undefined,
+    );
     net.dispose();
     expect(Number.isFinite(v.score)).toBe(true);
     // -(ln v + 1/v) <= -1 for every v > 0, with equality only at v = 1.

@@ -3,13 +3,14 @@
  * tensor behind, and the network it compiled still serves the indicators after it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
 import { checkBatchFits, scoreArchitecture } from '../../core/indicators/runner.js';
 import type { Indicator } from '../../core/contracts/indicator.js';
 import { indicators } from '../../plugins/indicators/index.js';
 import { smallConvNet } from './nets.js';
 import { randomBatch } from './reference.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('cpu');
@@ -36,10 +37,16 @@ const failsAfterAllocating: Indicator = {
 describe('scoreArchitecture when an indicator throws after allocating', () => {
   it('leaves the tensor count as it found it, and later indicators score as if it had not run', async () => {
     const after = indicators.filter((i) => i.id === 'grad_norm' || i.id === 'synflow');
-    const reference = await scoreArchitecture({ ir, indicators: after, batch, seed: 3 });
+    const reference = await scoreArchitecture({ engine: tfjsEngine, ir, indicators: after, batch, seed: 3 });
     const before = tf.memory().numTensors;
     for (let round = 0; round < 3; round++) {
-      const r = await scoreArchitecture({ ir, indicators: [failsAfterAllocating, ...after], batch, seed: 3 });
+      const r = await scoreArchitecture({
+        engine: tfjsEngine,
+        ir,
+        indicators: [failsAfterAllocating, ...after],
+        batch,
+        seed: 3,
+      });
       expect(r.scores.fails_late).toBeNull();
       expect(r.details.fails_late!.error).toBe('Error: late failure');
       expect(r.details.fails_late!.leakedTensors).toBeUndefined();
@@ -65,7 +72,7 @@ describe('a batch smaller than an indicator needs', () => {
   });
 
   it('is an error row when scored anyway, not a meaningless number', async () => {
-    const r = await scoreArchitecture({ ir, indicators: [jacobCov, synflow], batch: one, seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir, indicators: [jacobCov, synflow], batch: one, seed: 0 });
     expect(r.scores.jacob_cov).toBeNull();
     expect(r.details.jacob_cov!.error).toMatch(/^the batch has 1 image; jacob_cov needs at least 2/);
     expect(Number.isFinite(r.scores.synflow)).toBe(true);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import { bootKernel, resolveSettings } from '../../core/kernel/index.js';
 import { scoreArchitecture } from '../../core/indicators/runner.js';
 import { parseIndicatorList, selectIndicators } from '../../core/indicators/select.js';
@@ -10,6 +10,7 @@ import type { Indicator } from '../../core/contracts/indicator.js';
 import indicatorsPlugin, { indicators } from '../../plugins/indicators/index.js';
 import { smallConvNet } from './nets.js';
 import { randomBatch } from './reference.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('cpu');
@@ -21,7 +22,7 @@ const batch = randomBatch(6, [8, 8, 2], 3, 21);
 describe('scoreArchitecture', () => {
   it('runs every built-in indicator: finite scores, no leaked tensors, deterministic for a seed', async () => {
     const before = tf.memory().numTensors;
-    const a = await scoreArchitecture({ ir, indicators, batch, seed: 5 });
+    const a = await scoreArchitecture({ engine: tfjsEngine, ir, indicators, batch, seed: 5 });
     expect(tf.memory().numTensors).toBe(before);
     for (const ind of indicators) {
       const d = a.details[ind.id]!;
@@ -32,7 +33,7 @@ describe('scoreArchitecture', () => {
     }
     expect(a.scores.params).toBe(networkCost(ir).params);
     expect(a.scores.flops).toBe(networkCost(ir).flops);
-    const b = await scoreArchitecture({ ir, indicators, batch, seed: 5 });
+    const b = await scoreArchitecture({ engine: tfjsEngine, ir, indicators, batch, seed: 5 });
     expect(b.scores).toEqual(a.scores);
   });
 
@@ -56,7 +57,7 @@ describe('scoreArchitecture', () => {
     };
     const params = indicators.find((i) => i.id === 'params')!;
     const before = tf.memory().numTensors;
-    const r = await scoreArchitecture({ ir, indicators: [nan, boom, params], seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir, indicators: [nan, boom, params], seed: 0 });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.scores.nan).toBeNaN();
     expect(r.details.nan).toMatchObject({ finite: false, value: 'NaN' });
@@ -68,7 +69,7 @@ describe('scoreArchitecture', () => {
 
   it('an indicator that reads data without a batch is an error row, not a crash', async () => {
     const gradNorm = indicators.find((i) => i.id === 'grad_norm')!;
-    const r = await scoreArchitecture({ ir, indicators: [gradNorm], seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir, indicators: [gradNorm], seed: 0 });
     expect(r.scores.grad_norm).toBeNull();
     expect(r.details.grad_norm!.error).toMatch(/reads data/);
   });
@@ -85,7 +86,7 @@ describe('scoreArchitecture', () => {
         return { score: 1 };
       },
     };
-    const r = await scoreArchitecture({ ir, indicators: [leaky], seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir, indicators: [leaky], seed: 0 });
     expect(r.details.leaky!.leakedTensors).toBe(1);
     left?.dispose();
   });
@@ -96,14 +97,15 @@ describe('scoreArchitecture', () => {
       compiled++;
       return compileNetwork(x, o);
     };
+    const engine = { ...tfjsEngine, compile };
     const ids = ['flops', 'params'];
-    await scoreArchitecture({ ir, indicators: indicators.filter((i) => ids.includes(i.id)), seed: 0, compile });
+    await scoreArchitecture({ engine, ir, indicators: indicators.filter((i) => ids.includes(i.id)), seed: 0 });
     expect(compiled).toBe(0);
     await scoreArchitecture({
+      engine,
       ir,
       indicators: indicators.filter((i) => i.id === 'synflow' || i.id === 'params'),
       seed: 0,
-      compile,
     });
     expect(compiled).toBe(1);
   });

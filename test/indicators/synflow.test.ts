@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import type { Network } from '../../core/contracts/engine.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { synflow } from '../../plugins/indicators/synflow.js';
 import { denseChain, smallConvNet } from './nets.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend('cpu');
@@ -13,7 +14,7 @@ beforeAll(async () => {
 
 async function score(ir: NetworkIR, rescale: boolean, seed = 0): Promise<{ ln: number; log10: number; net: Network }> {
   const net = compileNetwork(ir, { seed });
-  const v = await synflow.score({ net, ir, seed }, { rescale });
+  const v = await synflow.score({ net, engine: tfjsEngine, ir, seed }, { rescale });
   return { ln: v.score, log10: v.details!.log10 as number, net };
 }
 

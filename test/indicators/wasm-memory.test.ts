@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
 import { backpropBytes, scoreArchitecture } from '../../core/indicators/runner.js';
 import { indicators } from '../../plugins/indicators/index.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { randomBatch } from './reference.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 // input 512x512x3 -> conv 3x3 (64) -> gap -> dense 2: every node's output per example, in floats.
 const big: NetworkIR = {
@@ -32,7 +33,7 @@ describe('wasm memory guard for backpropagating indicators', () => {
     const batch = randomBatch(16, [512, 512, 3], 2, 1);
     const chosen = indicators.filter((i) => ['grad_norm', 'params'].includes(i.id));
     const before = tf.memory().numTensors;
-    const r = await scoreArchitecture({ ir: big, indicators: chosen, batch, seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir: big, indicators: chosen, batch, seed: 0 });
     expect(r.scores.grad_norm).toBeNull();
     expect(r.details.grad_norm!.error).toMatch(
       /^indicator grad_norm: backpropagating a batch of 16 through this network needs about 2\.1 GiB, over what the wasm backend's 4 GiB heap allows; use --batch-size 15 or less, or the tensorflow backend$/,
@@ -46,7 +47,7 @@ describe('wasm memory guard for backpropagating indicators', () => {
     expect(backpropBytes(big, 4)).toBeLessThan(2 * 2 ** 30);
     const batch = randomBatch(4, [512, 512, 3], 2, 1);
     const chosen = indicators.filter((i) => i.id === 'grasp');
-    const r = await scoreArchitecture({ ir: big, indicators: chosen, batch, seed: 0 });
+    const r = await scoreArchitecture({ engine: tfjsEngine, ir: big, indicators: chosen, batch, seed: 0 });
     expect(r.scores.grasp).toBeNull();
     expect(r.details.grasp!.error).toMatch(
       /^indicator grasp: backpropagating a batch of 4 through this network needs about 2\.6 GiB, over what the wasm backend's 4 GiB heap allows; use --batch-size 3 or less, or the tensorflow backend$/,

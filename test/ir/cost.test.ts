@@ -1,7 +1,7 @@
 /** FLOPs (multiply-accumulates) and parameter counts against hand counts. */
 import { describe, expect, it } from 'vitest';
 import { layerCosts, networkCost } from '../../core/ir/cost.js';
-import { benchmarkNetIR } from '../../core/engine/benchmark-net.js';
+import { benchmarkNetIR } from '../../core/ir/benchmark-net.js';
 import type { IRNode, NetworkIR } from '../../core/ir/types.js';
 
 const one = (node: IRNode, shape: [number, number, number] = [32, 32, 16]): { flops: number; params: number } => {

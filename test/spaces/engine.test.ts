@@ -4,9 +4,9 @@
  * Tiny shapes on the cpu backend.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../core/engine/tf.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { ensureBackend } from '../../core/engine/backend.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
 import { mstfSpace } from '../../plugins/space-mstf/space.js';
 import { nb201Space } from '../../plugins/space-nb201/space.js';
 import type { Genotype, SpaceInstance } from '../../core/contracts/search-space.js';

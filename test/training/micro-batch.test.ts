@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
-import { tf } from '../../core/engine/tf.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
+import { tf } from '../../plugins/engine-tfjs/tf.js';
 import { gatherBatch } from '../../core/data/batch.js';
 import { batchGradients } from '../../core/training/micro-batch.js';
 import { microBatchSizes } from '../../core/training/memory.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import type { TaskType } from '../../core/contracts/dataset.js';
 import { syntheticDataset, syntheticSplit } from './fixtures.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 beforeAll(async () => {
   await ensureBackend();
@@ -86,8 +87,8 @@ function compare(
   const net = compileNetwork(ir, { seed: 3 });
   try {
     const before = tf.memory().numTensors;
-    const full = batchGradients(net, batch, n);
-    const acc = batchGradients(net, batch, micro);
+    const full = batchGradients(tfjsEngine, net, batch, n);
+    const acc = batchGradients(tfjsEngine, net, batch, micro);
     const rel = maxRelativeDiff(acc.grads, full.grads);
     tf.dispose([...full.grads.values(), ...acc.grads.values()]);
     expect(tf.memory().numTensors).toBe(before);

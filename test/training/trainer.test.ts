@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../core/engine/backend.js';
-import { compileNetwork } from '../../core/engine/compile.js';
+import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
+import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import { embeddedDataDir } from '../../core/data/locations.js';
 import { BestTracker } from '../../core/training/selection.js';
 import { evaluateSplit, trainNetwork, type TrainingEvent, type TrainingMetrics } from '../../core/training/trainer.js';
@@ -14,6 +14,7 @@ import { Rng } from '../../core/util/rng.js';
 import { MedMnistDataset } from '../../plugins/dataset-medmnist/medmnist.js';
 import { MEDMNIST_SUBSETS } from '../../plugins/dataset-medmnist/subsets.js';
 import { syntheticDataset, syntheticSplit, tinyIR } from './fixtures.js';
+import { tfjsEngine } from '../../plugins/engine-tfjs/index.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mstf-train-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -60,6 +61,7 @@ describe('a tiny training on real BreastMNIST (embedded 28x28 file)', () => {
     data = await load();
     const net = compileNetwork(tinyIR(28, 1, 2), { seed: 3 });
     metrics = (await trainNetwork(net, data, {
+      engine: tfjsEngine,
       id: 'tiny-breast',
       outDir,
       epochs: 4,
@@ -112,7 +114,7 @@ describe('a tiny training on real BreastMNIST (embedded 28x28 file)', () => {
     // An independent network loaded from model/ gives the same test metrics.
     const fresh = compileNetwork(tinyIR(28, 1, 2), { seed: 99 });
     await fresh.load(path.join(outDir, 'model'));
-    const test = evaluateSplit(fresh, data.test, ds, 64);
+    const test = evaluateSplit(tfjsEngine, fresh, data.test, ds, 64);
     fresh.dispose();
     expect(test.auc).toBeCloseTo(metrics.test.auc, 10);
     expect(test.acc).toBeCloseTo(metrics.test.acc, 10);
@@ -141,6 +143,7 @@ describe('a tiny training on real BreastMNIST (embedded 28x28 file)', () => {
     const net = compileNetwork(tinyIR(28, 1, 2), { seed: 3 });
     await expect(
       trainNetwork(net, data, {
+        engine: tfjsEngine,
         id: 'x',
         outDir,
         epochs: 1,
@@ -167,6 +170,7 @@ describe('cancel and resume', () => {
   it('a run cancelled mid-epoch resumes at the right epoch and step and ends as an uninterrupted run', async () => {
     const straightNet = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
     const straight = (await trainNetwork(straightNet, data, {
+      engine: tfjsEngine,
       ...base,
       id: 'straight',
       outDir: path.join(tmp, 'straight'),
@@ -178,6 +182,7 @@ describe('cancel and resume', () => {
     const controller = new AbortController();
     const firstNet = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
     const first = await trainNetwork(firstNet, data, {
+      engine: tfjsEngine,
       ...base,
       id: 'resumed',
       outDir,
@@ -196,6 +201,7 @@ describe('cancel and resume', () => {
     const events: TrainingEvent[] = [];
     const secondNet = compileNetwork(tinyIR(16, 1, 3), { seed: 1234 });
     const resumed = (await trainNetwork(secondNet, data, {
+      engine: tfjsEngine,
       ...base,
       id: 'resumed',
       outDir,
@@ -225,6 +231,7 @@ describe('cancel and resume', () => {
     const controller = new AbortController();
     const net = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
     const r = await trainNetwork(net, data, {
+      engine: tfjsEngine,
       ...base,
       id: 'async-cancel',
       outDir,
@@ -244,6 +251,7 @@ describe('cancel and resume', () => {
     const net = compileNetwork(tinyIR(16, 1, 3), { seed: 5 });
     await expect(
       trainNetwork(net, data, {
+        engine: tfjsEngine,
         ...base,
         lr: 0.5,
         config: { what: 'other' },

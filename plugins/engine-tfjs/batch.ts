@@ -1,18 +1,10 @@
 /** A dataset Batch (flat Float32Array + labels) as tensors for the engine. */
 import { tf } from './tf.js';
-import { MstfError } from '../errors.js';
-import type { Batch } from '../contracts/dataset.js';
+import { MstfError } from '../../core/errors.js';
+import type { Batch } from '../../core/contracts/dataset.js';
+import type { BatchTensors } from '../../core/contracts/engine.js';
 
-export interface BatchTensors {
-  /** [N, H, W, C] float32 images. */
-  x: tf.Tensor4D;
-  /** Multi-label: [N, classes] float32 multi-hot; otherwise [N] int32 class indices. */
-  labels: tf.Tensor;
-  /** Same tensor as `labels`. */
-  y: tf.Tensor;
-  /** Disposes x and labels. */
-  dispose(): void;
-}
+export type { BatchTensors };
 
 export function batchToTensors(batch: Batch): BatchTensors {
   const [n, h, w, c] = batch.shape;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { tf } from './tf.js';
-import { MstfError } from '../errors.js';
+import { MstfError } from '../../core/errors.js';
 import { registerWasmTrainingKernels, wasmKernelsIncompatibility } from './wasm-kernels/index.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

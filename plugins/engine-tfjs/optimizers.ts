@@ -3,8 +3,8 @@
  * schedule, and one training step. Optimizer state lives in tfjs variables: dispose() frees it.
  */
 import { tf } from './tf.js';
-import { MstfError } from '../errors.js';
-import type { ForwardResult, Network } from '../contracts/engine.js';
+import { MstfError } from '../../core/errors.js';
+import type { ForwardResult, Network } from '../../core/contracts/engine.js';
 
 export interface Optimizer {
   /** Learning rate used by the next step (a schedule may change it). */
@@ -154,11 +154,8 @@ export class SGD implements Optimizer {
   }
 }
 
-/** torch.optim.lr_scheduler.MultiStepLR: lr = base * gamma^(number of milestones <= epoch). */
-export function multiStepLR(baseLr: number, milestones: readonly number[], gamma = 0.1): (epoch: number) => number {
-  const sorted = [...milestones].sort((a, b) => a - b);
-  return (epoch) => baseLr * gamma ** sorted.filter((m) => m <= epoch).length;
-}
+/** The schedule is engine-independent arithmetic: it lives in core (training/schedule.ts). */
+export { multiStepLR } from '../../core/training/schedule.js';
 
 export interface TrainStepOptions {
   /** Parameters to update (default: every trainable parameter). */

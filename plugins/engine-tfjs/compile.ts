@@ -6,11 +6,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tf } from './tf.js';
-import { MstfError } from '../errors.js';
-import { Rng } from '../util/rng.js';
-import { inferShapes } from '../ir/shapes.js';
-import { hasBias } from '../ir/cost.js';
-import type { FeatureShape, IRNode, NetworkIR, NodeShape } from '../ir/types.js';
+import { MstfError } from '../../core/errors.js';
+import { Rng } from '../../core/util/rng.js';
+import { inferShapes } from '../../core/ir/shapes.js';
+import { hasBias } from '../../core/ir/cost.js';
+import {
+  BN_EPS,
+  BN_MOMENTUM,
+  type FeatureShape,
+  type IRNode,
+  type NetworkIR,
+  type NodeShape,
+} from '../../core/ir/types.js';
 import type {
   CompileOptions,
   ForwardOptions,
@@ -19,7 +26,7 @@ import type {
   GradientResult,
   Network,
   ParamInfo,
-} from '../contracts/engine.js';
+} from '../../core/contracts/engine.js';
 import {
   batchNormEval,
   batchNormTrain,
@@ -30,10 +37,6 @@ import {
   type BatchStats,
 } from './layers.js';
 import { batchNormTrainTwice } from './second-order.js';
-
-/** PyTorch defaults. */
-export const BN_EPS = 1e-5;
-export const BN_MOMENTUM = 0.1;
 
 const WEIGHTS_FILE = 'weights.bin';
 const MANIFEST_FILE = 'model.json';
