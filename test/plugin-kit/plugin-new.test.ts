@@ -114,20 +114,28 @@ describe('mstf plugin new (end to end, outside the repository)', () => {
     expect(fs.readFileSync(path.join(dir, 'index.js'), 'utf8')).toBe(`${before}// edited\n`);
   });
 
-  it('the searchSpace template installs and passes its own tests', async () => {
-    const r = createPlugin({ name: 'mstf-plugin-chain', kind: 'searchSpace', dir: parent, cwd: os.tmpdir() });
-    expect(r).toMatchObject({ id: 'chain', dir: path.join(parent, 'mstf-plugin-chain') });
-    const install = await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], r.dir);
-    expect(install.code, install.stderr).toBe(0);
-    const ownTests = await run('npm', ['test'], r.dir);
-    expect(ownTests.code, ownTests.stdout + ownTests.stderr).toBe(0);
-    expect(ownTests.stdout).toMatch(/# pass 3\b/);
+  it('the searchSpace and objective templates install and pass their own tests', async () => {
+    for (const [name, kind, id] of [
+      ['mstf-plugin-chain', 'searchSpace', 'chain'],
+      ['mstf-plugin-pool-rank', 'objective', 'pool_rank'],
+    ] as const) {
+      const r = createPlugin({ name, kind, dir: parent, cwd: os.tmpdir() });
+      expect(r).toMatchObject({ id, dir: path.join(parent, name) });
+      const install = await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], r.dir);
+      expect(install.code, install.stderr).toBe(0);
+      const ownTests = await run('npm', ['test'], r.dir);
+      expect(ownTests.code, `${kind}: ${ownTests.stdout}${ownTests.stderr}`).toBe(0);
+      expect(ownTests.stdout).toMatch(/# pass 3\b/);
+    }
   });
 
   it('unsupported kinds are refused naming the supported ones; --mstf-spec and --id are used', () => {
     const other = path.join(parent, 'mstf-plugin-opt');
     expect(() => createPlugin({ name: 'mstf-plugin-opt', kind: 'engine', dir: parent, cwd: parent })).toThrow(
-      new MstfError('INVALID_ARGUMENT', '--kind engine: no template for this kind; supported: indicator, searchSpace'),
+      new MstfError(
+        'INVALID_ARGUMENT',
+        '--kind engine: no template for this kind; supported: indicator, searchSpace, objective',
+      ),
     );
     expect(fs.existsSync(other)).toBe(false);
     expect(() => createPlugin({ name: 'Bad Name', kind: 'indicator', cwd: parent })).toThrow(/not a valid npm/);
