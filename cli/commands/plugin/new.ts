@@ -49,7 +49,9 @@ export default class PluginNew extends MstfCommand<typeof PluginNew> {
     this.log(`created ${r.dir} (${r.kind} "${r.id}", mstf-nas ${r.mstfSpec})`);
     for (const file of r.files) this.log(`  ${file}`);
     this.log('next:');
-    this.log(`  cd ${r.dir} && npm install && npm test`);
+    // --ignore-scripts: npm runs a file: dependency's `prepare` (a full rebuild of mstf) on every install.
+    const install = r.mstfSpec.startsWith('file:') ? 'npm install --ignore-scripts' : 'npm install';
+    this.log(`  cd ${r.dir} && ${install} && npm test`);
     this.log(`  mstf extensions list --plugin ${r.dir}`);
   }
 }
