@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MstfError, packageRoot } from '../core/index.js';
 
 /** Kinds with a template (templates/<kind>/), in the order the refusal lists them. */
-export const TEMPLATE_KINDS = ['indicator', 'searchSpace', 'objective'] as const;
+export const TEMPLATE_KINDS = ['indicator', 'searchSpace', 'objective', 'optimizer'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;

@@ -114,10 +114,11 @@ describe('mstf plugin new (end to end, outside the repository)', () => {
     expect(fs.readFileSync(path.join(dir, 'index.js'), 'utf8')).toBe(`${before}// edited\n`);
   });
 
-  it('the searchSpace and objective templates install and pass their own tests', async () => {
+  it('the searchSpace, objective and optimizer templates install and pass their own tests', async () => {
     for (const [name, kind, id] of [
       ['mstf-plugin-chain', 'searchSpace', 'chain'],
       ['mstf-plugin-pool-rank', 'objective', 'pool_rank'],
+      ['mstf-plugin-mutation', 'optimizer', 'mutation'],
     ] as const) {
       const r = createPlugin({ name, kind, dir: parent, cwd: os.tmpdir() });
       expect(r).toMatchObject({ id, dir: path.join(parent, name) });
@@ -134,7 +135,7 @@ describe('mstf plugin new (end to end, outside the repository)', () => {
     expect(() => createPlugin({ name: 'mstf-plugin-opt', kind: 'engine', dir: parent, cwd: parent })).toThrow(
       new MstfError(
         'INVALID_ARGUMENT',
-        '--kind engine: no template for this kind; supported: indicator, searchSpace, objective',
+        '--kind engine: no template for this kind; supported: indicator, searchSpace, objective, optimizer',
       ),
     );
     expect(fs.existsSync(other)).toBe(false);
