@@ -28,3 +28,32 @@ export * as evaluation from './evaluation/index.js';
 export * as models from './models/index.js';
 export * as stats from './util/stats.js';
 export * as linalg from './util/linalg.js';
+
+// ---- Plugin kit (#17, part d): everything the built-in plugins import, so an out-of-tree plugin can use the
+// same API (`import { ... } from 'mstf-nas'`). Built-in plugins import only from this file (test/plugin-kit).
+// `z` is mstf's own zod: a plugin's option schemas then need no zod of their own (docs/decisions.md).
+export { z } from 'zod';
+export * from './kit/index.js';
+export * from './arch/genes.js';
+export * from './arch/hash.js';
+export * from './arch/context.js';
+export * as svg from './arch/svg.js';
+export {
+  drawArchitecture as drawArchitectureFigure,
+  type ArchitectureDrawing,
+  type DrawFrame,
+  type DrawNode,
+  type DrawRow,
+} from './figures/architecture.js';
+export * from './data/npy.js';
+export * from './data/npz.js';
+export * from './data/storage.js';
+export * from './data/locations.js';
+export * from './data/resize.js';
+export * from './pareto/dominance.js';
+export * from './pareto/population.js';
+export * from './evaluation/spec.js';
+export * from './evaluation/context.js';
+export * from './evaluation/runtime.js';
+export * from './util/values.js';
+// ---- end of plugin kit

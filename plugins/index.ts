@@ -1,4 +1,4 @@
-import type { PluginManifest } from '../core/kernel/plugin.js';
+import type { PluginManifest } from '../core/index.js';
 import datasetCbisDdsm from './dataset-cbis-ddsm/index.js';
 import datasetMedmnist from './dataset-medmnist/index.js';
 import engineTfjs from './engine-tfjs/index.js';

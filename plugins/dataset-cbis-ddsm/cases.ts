@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MstfError } from '../../core/errors.js';
+import { MstfError } from '../../core/index.js';
 import { csvRecords } from './csv.js';
 import { isFile, type Layout } from './layout.js';
 

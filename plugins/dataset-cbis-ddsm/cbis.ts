@@ -3,13 +3,21 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import type { DataLocation, Dataset, DatasetInfo, Split, SplitData } from '../../core/contracts/dataset.js';
-import { MstfError } from '../../core/errors.js';
-import { zodLine } from '../../core/kernel/loader.js';
-import { Rng } from '../../core/util/rng.js';
-import { resizeImage } from '../../core/data/resize.js';
-import type { DatasetStorage, LocalFile } from '../../core/data/storage.js';
+import {
+  z,
+  type DataLocation,
+  type Dataset,
+  type DatasetInfo,
+  type Split,
+  type SplitData,
+  MstfError,
+  zodLine,
+  Rng,
+  resizeImage,
+  type DatasetStorage,
+  type LocalFile,
+  stripUndefined,
+} from '../../core/index.js';
 import {
   CSV_FILES,
   countCases,
@@ -21,7 +29,6 @@ import {
 } from './cases.js';
 import { detectLayout } from './layout.js';
 import { openSource, type ImageSource } from './source.js';
-import { stripUndefined } from '../../core/util/values.js';
 
 export const cbisOptionsSchema = z.object({
   /** Folder with the description CSVs and the DICOM tree or the Kaggle csv/ + jpeg/ folders (default: env MSTF_CBIS_DDSM_ROOT, else <data dir>/cbis-ddsm). */

@@ -1,4 +1,4 @@
-import { MstfError } from '../../core/errors.js';
+import { MstfError } from '../../core/index.js';
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines; CRLF or LF line ends. */
 export function parseCsv(text: string): string[][] {

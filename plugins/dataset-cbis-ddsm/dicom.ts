@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import dicomParser from 'dicom-parser';
-import { MstfError } from '../../core/errors.js';
+import { MstfError } from '../../core/index.js';
 
 /** Transfer syntaxes whose pixel data is stored uncompressed, little endian. */
 const NATIVE_LE: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
+import { definePlugin } from '../../core/index.js';
 import { CbisDdsmDataset } from './cbis.js';
 
 /** CBIS-DDSM mammography (TCIA DICOMs or the Kaggle JPEG release, with the official CSVs), malignant vs benign. */

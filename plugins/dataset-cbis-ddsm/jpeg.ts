@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import jpeg from 'jpeg-js';
-import { MstfError } from '../../core/errors.js';
+import { MstfError } from '../../core/index.js';
 import { windowTo8Bit, type GrayImage } from './dicom.js';
 
 /**

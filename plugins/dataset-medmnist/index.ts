@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
+import { definePlugin } from '../../core/index.js';
 import { MedMnistDataset } from './medmnist.js';
 import { MEDMNIST_SUBSETS } from './subsets.js';
 

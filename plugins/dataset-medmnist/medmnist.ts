@@ -1,11 +1,21 @@
 import path from 'node:path';
-import { z } from 'zod';
-import type { DataLocation, Dataset, DatasetInfo, Split, SplitData } from '../../core/contracts/dataset.js';
-import { MstfError } from '../../core/errors.js';
-import { NpzFile } from '../../core/data/npz.js';
-import { toInt32, type NpyArray } from '../../core/data/npy.js';
-import { embeddedDataDir, firstExisting } from '../../core/data/locations.js';
-import type { DatasetStorage, LocalFile, RemoteFile } from '../../core/data/storage.js';
+import {
+  z,
+  type DataLocation,
+  type Dataset,
+  type DatasetInfo,
+  type Split,
+  type SplitData,
+  MstfError,
+  NpzFile,
+  toInt32,
+  type NpyArray,
+  embeddedDataDir,
+  firstExisting,
+  type DatasetStorage,
+  type LocalFile,
+  type RemoteFile,
+} from '../../core/index.js';
 import { MEDMNIST_SIZES, fileNameFor, officialUrl, type MedMnistSize, type MedMnistSubset } from './subsets.js';
 
 export const medmnistOptionsSchema = z.object({

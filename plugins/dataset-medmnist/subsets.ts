@@ -1,4 +1,4 @@
-import type { Split, TaskType } from '../../core/contracts/dataset.js';
+import type { Split, TaskType } from '../../core/index.js';
 
 /**
  * The twelve 2D MedMNIST subsets: facts from the official package's `medmnist/info.py` (MedMNIST v3.0,

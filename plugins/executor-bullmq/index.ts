@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import { definePlugin } from '../../core/kernel/plugin.js';
-import { MstfError } from '../../core/errors.js';
-import type { Executor } from '../../core/contracts/executor.js';
-import { fromWire, type CandidateEvaluation, type EvaluationSpec } from '../../core/evaluation/spec.js';
+import {
+  definePlugin,
+  MstfError,
+  type Executor,
+  fromWire,
+  type CandidateEvaluation,
+  type EvaluationSpec,
+} from '../../core/index.js';
 import { SEARCHES_KEY, connectRedis, queueName, redisOptions } from './redis.js';
 
 /** What a worker puts in a job's data and return value. */

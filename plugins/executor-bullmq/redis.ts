@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { MstfError } from '../../core/errors.js';
+import { MstfError } from '../../core/index.js';
 
 /** Hash of the searches that have work queued: search id -> its EvaluationSpec (JSON). Workers watch it. */
 export const SEARCHES_KEY = 'mstf:searches';

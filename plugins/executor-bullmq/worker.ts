@@ -1,9 +1,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
-import { EvaluationRuntime } from '../../core/evaluation/runtime.js';
-import { mstfVersion, toWire, type EvaluationSpec } from '../../core/evaluation/spec.js';
-import type { PluginManifest } from '../../core/kernel/plugin.js';
+import { EvaluationRuntime, mstfVersion, toWire, type EvaluationSpec, type PluginManifest } from '../../core/index.js';
 import { EvaluationPool } from '../executor-pool/index.js';
 import { SEARCHES_KEY, connectRedis, queueName, redisOptions } from './redis.js';
 import type { EvaluationJob, EvaluationJobResult, WorkerInfo } from './index.js';

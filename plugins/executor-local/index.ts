@@ -1,10 +1,13 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { definePlugin } from '../../core/kernel/plugin.js';
-import { engineOf } from '../../core/engine/select.js';
-import { MstfError } from '../../core/errors.js';
-import type { Executor } from '../../core/contracts/executor.js';
-import { contextFromSpec, evaluateGenotype } from '../../core/evaluation/context.js';
-import type { CandidateEvaluation } from '../../core/evaluation/spec.js';
+import {
+  definePlugin,
+  engineOf,
+  MstfError,
+  type Executor,
+  contextFromSpec,
+  evaluateGenotype,
+  type CandidateEvaluation,
+} from '../../core/index.js';
 
 /**
  * `local`: evaluates in this process, one candidate after another, in request order (the reference the

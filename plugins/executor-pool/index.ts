@@ -5,12 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { z } from 'zod';
-import { definePlugin } from '../../core/kernel/plugin.js';
-import { MstfError, type MstfErrorCode } from '../../core/errors.js';
-import type { Executor } from '../../core/contracts/executor.js';
-import { packageRoot } from '../../core/data/locations.js';
-import type { CandidateEvaluation, EvaluationSpec } from '../../core/evaluation/spec.js';
+import {
+  z,
+  definePlugin,
+  MstfError,
+  type MstfErrorCode,
+  type Executor,
+  packageRoot,
+  type CandidateEvaluation,
+  type EvaluationSpec,
+} from '../../core/index.js';
 import type { PoolReply, PoolTask } from './worker.js';
 
 /** The compiled worker module. Running from TypeScript sources (tests, bench) the threads use dist/: build first. */

@@ -4,9 +4,13 @@
  */
 import 'reflect-metadata';
 import type { MessagePort } from 'node:worker_threads';
-import { isMstfError, oneLine } from '../../core/errors.js';
-import { EvaluationRuntime } from '../../core/evaluation/runtime.js';
-import type { CandidateEvaluation, EvaluationSpec } from '../../core/evaluation/spec.js';
+import {
+  isMstfError,
+  oneLine,
+  EvaluationRuntime,
+  type CandidateEvaluation,
+  type EvaluationSpec,
+} from '../../core/index.js';
 import { builtinPlugins } from '../index.js';
 
 export interface PoolTask {

@@ -1,6 +1,4 @@
-import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
-import type { ObjectiveBuilder, ObjectiveResult, RawScores } from '../../core/contracts/objective.js';
+import { z, MstfError, type ObjectiveBuilder, type ObjectiveResult, type RawScores } from '../../core/index.js';
 import { normaliseColumn } from './normalise.js';
 
 /** The FLOPs score (lower is better); every other score is a capability indicator (higher is better). */

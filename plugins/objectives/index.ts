@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
+import { definePlugin } from '../../core/index.js';
 import { flopsSingle, flopsSum, mstfEq5, pair } from './builders.js';
 
 export { mstfEq5, pair, flopsSingle, flopsSum, FLOPS } from './builders.js';

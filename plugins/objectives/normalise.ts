@@ -1,4 +1,4 @@
-import type { RawScores } from '../../core/contracts/objective.js';
+import type { RawScores } from '../../core/index.js';
 
 /** One column of the pool after Eq. (5)'s min-max normalisation. */
 export interface NormalisedColumn {

@@ -1,5 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
-import type { Optimizer } from '../../core/contracts/optimizer.js';
+import { definePlugin, type Optimizer } from '../../core/index.js';
 import { Nsga2Instance } from './nsga2.js';
 import { nsga2OptionsSchema, type Nsga2ResolvedOptions } from './options.js';
 

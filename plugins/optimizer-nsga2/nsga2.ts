@@ -1,15 +1,16 @@
-import type { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
-import type { Problem } from '../../core/contracts/optimizer.js';
-import type { Genotype } from '../../core/contracts/search-space.js';
-import type { Rng } from '../../core/util/rng.js';
-import { dominance, violationOf } from '../../core/pareto/dominance.js';
 import {
+  type z,
+  MstfError,
+  type Problem,
+  type Genotype,
+  type Rng,
+  dominance,
+  violationOf,
   firstZodIssue,
   PopulationOptimizer,
   populationStateSchema,
   type Member,
-} from '../../core/pareto/population.js';
+} from '../../core/index.js';
 import { crossover, mutate } from './operators.js';
 import { nsga2OptionsSchema, type Nsga2ResolvedOptions } from './options.js';
 

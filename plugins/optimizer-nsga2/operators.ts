@@ -1,5 +1,4 @@
-import type { GeneBound, Genotype } from '../../core/contracts/search-space.js';
-import type { Rng } from '../../core/util/rng.js';
+import type { GeneBound, Genotype, Rng } from '../../core/index.js';
 
 /**
  * Variation operators of NSGA-II. Integer variables: two-point crossover and integer mutation (a gene

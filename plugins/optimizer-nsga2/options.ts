@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../core/index.js';
 
 /** NSGA-II options; defaults as in NSGA-Net (population 40, 40 offspring) and pymoo (eta_c 15, eta_m 20). */
 export const nsga2OptionsSchema = z.strictObject({

@@ -1,5 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
-import type { Optimizer } from '../../core/contracts/optimizer.js';
+import { definePlugin, type Optimizer } from '../../core/index.js';
 import { RandomSearchInstance, randomOptionsSchema, type RandomResolvedOptions } from './random.js';
 
 export { RandomSearchInstance, randomOptionsSchema, type RandomOptions, type RandomState } from './random.js';

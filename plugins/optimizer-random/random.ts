@@ -1,8 +1,12 @@
-import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
-import type { Problem } from '../../core/contracts/optimizer.js';
-import type { Genotype } from '../../core/contracts/search-space.js';
-import { firstZodIssue, PopulationOptimizer, populationStateSchema } from '../../core/pareto/population.js';
+import {
+  z,
+  MstfError,
+  type Problem,
+  type Genotype,
+  firstZodIssue,
+  PopulationOptimizer,
+  populationStateSchema,
+} from '../../core/index.js';
 
 /** Same budget knobs as nsga2: `population` first, then `offspring` fresh samples per generation. */
 export const randomOptionsSchema = z.strictObject({

@@ -8,12 +8,9 @@
  * All convolutions are bias-free (each is followed by BN); BN is affine. Padding is 'same' everywhere.
  * Node ids use '_' (ids may not contain '/'); `group` is "b1/normal/n3" and `label` the op ("sep 5x5").
  */
-import type { SpaceContext } from '../../core/contracts/search-space.js';
-import { IRBuilder } from '../../core/ir/builder.js';
-import type { NetworkIR } from '../../core/ir/types.js';
+import { type SpaceContext, IRBuilder, type NetworkIR, type Genotype } from '../../core/index.js';
 import { splitBlocks, type BlockGenes } from './genotype.js';
 import { DILATION, NORMAL_OPS, POOLS } from './ops.js';
-import type { Genotype } from '../../core/contracts/search-space.js';
 
 export interface MstfOptions {
   blocks: number;

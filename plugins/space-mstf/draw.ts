@@ -6,13 +6,18 @@
  * this file only says what is drawn. Every cell is one `<g class="cell">`; dead nodes (built on `zero`)
  * are grey.
  */
-import { inferShapes } from '../../core/ir/shapes.js';
-import type { NetworkIR, NodeShape } from '../../core/ir/types.js';
-import { drawArchitecture, type DrawNode, type DrawRow } from '../../core/figures/architecture.js';
+import {
+  inferShapes,
+  type NetworkIR,
+  type NodeShape,
+  drawArchitectureFigure as drawArchitecture,
+  type DrawNode,
+  type DrawRow,
+  type Genotype,
+} from '../../core/index.js';
 import { deadNodes, splitBlocks } from './genotype.js';
 import { NORMAL_OPS, POOLS } from './ops.js';
 import { blockChannels, type MstfOptions } from './decode.js';
-import type { Genotype } from '../../core/contracts/search-space.js';
 
 const COLORS = { io: '#e8eef7', op: '#fdf2d0', dead: '#eeeeee', merge: '#dcefdc', pool: '#f6dede', macro: '#e4e4f4' };
 

@@ -5,7 +5,7 @@
  * The input bounds give exactly 1*2*3*4*5 = n_N! wirings, so a block has o_N^n_N * n_N! * o_R^n_R genotypes,
  * the count of the paper's Sec. III-A.
  */
-import type { GeneBound, Genotype } from '../../core/contracts/search-space.js';
+import type { GeneBound, Genotype } from '../../core/index.js';
 import { GENES_PER_BLOCK, NORMAL_NODES, NORMAL_OPS, POOLS, REDUCTION_NODES, ZERO_OP } from './ops.js';
 
 export function mstfBounds(blocks: number): GeneBound[] {

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
+import { definePlugin } from '../../core/index.js';
 import { mstfSpace } from './space.js';
 
 export { mstfSpace, mstfOptionsSchema } from './space.js';

@@ -2,14 +2,22 @@
  * The `mstf` search space: B blocks of (normal cell, reduction cell), 14 genes per block
  * (see genotype.ts for the layout and decode.ts for the network).
  */
-import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
-import type { Genotype, SearchSpace, SpaceContext, SpaceInstance } from '../../core/contracts/search-space.js';
-import type { Rng } from '../../core/util/rng.js';
-import { checkGenes, parseIntegerGenes, sampleGenes } from '../../core/arch/genes.js';
-import { canonicalHash } from '../../core/arch/hash.js';
-import { checkContext, optionsError } from '../../core/arch/context.js';
-import { inferShapes } from '../../core/ir/shapes.js';
+import {
+  z,
+  MstfError,
+  type Genotype,
+  type SearchSpace,
+  type SpaceContext,
+  type SpaceInstance,
+  type Rng,
+  checkGenes,
+  parseIntegerGenes,
+  sampleGenes,
+  canonicalHash,
+  checkContext,
+  optionsError,
+  inferShapes,
+} from '../../core/index.js';
 import { isDeadCell, mstfBounds, splitBlocks } from './genotype.js';
 import { blockChannels, decodeMstf, type MstfOptions } from './decode.js';
 import { drawMstf } from './draw.js';

@@ -3,8 +3,7 @@
  * standard cell string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|, i.e. (0->1), (0->2), (1->2), (0->3), (1->3),
  * (2->3). Op indices follow NAS-Bench-201's own list (NAS_BENCH_201 in xautodl).
  */
-import { MstfError } from '../../core/errors.js';
-import type { GeneBound, Genotype } from '../../core/contracts/search-space.js';
+import { MstfError, type GeneBound, type Genotype } from '../../core/index.js';
 
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
 export type Nb201Op = (typeof NB201_OPS)[number];

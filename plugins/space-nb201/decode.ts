@@ -9,9 +9,7 @@
  * Cell edge ops: none = zero, skip_connect = identity, nor_conv_kxk = ReLU - conv kxk (no bias) - BN,
  * avg_pool_3x3 = avg pool 3x3 stride 1 excluding padding (PyTorch count_include_pad=False = TF 'same').
  */
-import type { Genotype, SpaceContext } from '../../core/contracts/search-space.js';
-import { IRBuilder } from '../../core/ir/builder.js';
-import type { NetworkIR } from '../../core/ir/types.js';
+import { type Genotype, type SpaceContext, IRBuilder, type NetworkIR } from '../../core/index.js';
 import { EDGES, NB201_OPS } from './cell.js';
 
 export interface Nb201Options {

@@ -3,12 +3,12 @@
  * dashed, nodes whose value ignores the cell input grey) and below it the macro skeleton, where each of the
  * 3 x N cells is one `<g class="cell">` box with its channel count and feature-map size.
  */
-import { inferShapes } from '../../core/ir/shapes.js';
-import type { NetworkIR, NodeShape } from '../../core/ir/types.js';
-import { arrow, connector, el, group, labelledBox, svgDocument, text, type Box } from '../../core/arch/svg.js';
-import type { Genotype } from '../../core/contracts/search-space.js';
+import { inferShapes, type NetworkIR, type NodeShape, svg, type Genotype } from '../../core/index.js';
 import { EDGES, NB201_OPS, formatCell } from './cell.js';
 import { STAGES, type Nb201Options } from './decode.js';
+
+const { arrow, connector, el, group, labelledBox, svgDocument, text } = svg;
+type Box = svg.Box;
 
 const EDGE_COLORS: Record<string, string> = {
   none: '#aaaaaa',

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
+import { definePlugin } from '../../core/index.js';
 import { nb201Space } from './space.js';
 
 export { nb201Space, nb201OptionsSchema } from './space.js';

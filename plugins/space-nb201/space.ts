@@ -3,14 +3,22 @@
  * indicators against published results. Genotype: 6 op indices, one per edge; text is either the standard
  * cell string or 6 integers.
  */
-import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
-import type { Genotype, SearchSpace, SpaceContext, SpaceInstance } from '../../core/contracts/search-space.js';
-import type { Rng } from '../../core/util/rng.js';
-import { checkGenes, parseIntegerGenes, sampleGenes } from '../../core/arch/genes.js';
-import { canonicalHash } from '../../core/arch/hash.js';
-import { checkContext, optionsError } from '../../core/arch/context.js';
-import { networkCost } from '../../core/ir/cost.js';
+import {
+  z,
+  MstfError,
+  type Genotype,
+  type SearchSpace,
+  type SpaceContext,
+  type SpaceInstance,
+  type Rng,
+  checkGenes,
+  parseIntegerGenes,
+  sampleGenes,
+  canonicalHash,
+  checkContext,
+  optionsError,
+  networkCost,
+} from '../../core/index.js';
 import { EDGES, NB201_BOUNDS, NB201_OPS, formatCell, parseCell } from './cell.js';
 import { decodeNb201, type Nb201Options } from './decode.js';
 import { drawNb201, liveNodes } from './draw.js';
