@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
 import { registerWasmTrainingKernels, wasmKernelsIncompatibility } from './wasm-kernels/index.js';
+import { MstfError } from '../../core/index.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];

@@ -1,8 +1,6 @@
 /** A dataset Batch (flat Float32Array + labels) as tensors for the engine. */
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
-import type { Batch } from '../../core/contracts/dataset.js';
-import type { BatchTensors } from '../../core/contracts/engine.js';
+import { MstfError, type Batch, type BatchTensors } from '../../core/index.js';
 
 export type { BatchTensors };
 

@@ -6,27 +6,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
-import { Rng } from '../../core/util/rng.js';
-import { inferShapes } from '../../core/ir/shapes.js';
-import { hasBias } from '../../core/ir/cost.js';
-import {
-  BN_EPS,
-  BN_MOMENTUM,
-  type FeatureShape,
-  type IRNode,
-  type NetworkIR,
-  type NodeShape,
-} from '../../core/ir/types.js';
-import type {
-  CompileOptions,
-  ForwardOptions,
-  ForwardResult,
-  GradientRequest,
-  GradientResult,
-  Network,
-  ParamInfo,
-} from '../../core/contracts/engine.js';
 import {
   batchNormEval,
   batchNormTrain,
@@ -37,6 +16,25 @@ import {
   type BatchStats,
 } from './layers.js';
 import { batchNormTrainTwice } from './second-order.js';
+import {
+  BN_EPS,
+  BN_MOMENTUM,
+  MstfError,
+  Rng,
+  hasBias,
+  inferShapes,
+  type CompileOptions,
+  type FeatureShape,
+  type ForwardOptions,
+  type ForwardResult,
+  type GradientRequest,
+  type GradientResult,
+  type IRNode,
+  type Network,
+  type NetworkIR,
+  type NodeShape,
+  type ParamInfo,
+} from '../../core/index.js';
 
 const WEIGHTS_FILE = 'weights.bin';
 const MANIFEST_FILE = 'model.json';

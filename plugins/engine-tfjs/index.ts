@@ -1,5 +1,3 @@
-import { definePlugin } from '../../core/kernel/plugin.js';
-import type { Engine } from '../../core/contracts/engine.js';
 import { tf } from './tf.js';
 import { ensureBackend, resolveBackend } from './backend.js';
 import { compileNetwork } from './compile.js';
@@ -8,6 +6,7 @@ import { taskLoss } from './losses.js';
 import { Adam } from './optimizers.js';
 import { exactHessianVectorProduct, gradientAndHessianGradientProduct, taskLossTwice } from './second-order.js';
 import { withHostValues } from './host-values.js';
+import { definePlugin, type Engine } from '../../core/index.js';
 
 /**
  * The wasm backend's heap is at most 4 GiB and an allocation past it aborts the wasm module for the rest of the

@@ -3,7 +3,7 @@
  * dilated convs have no gradient in tfjs-core (trap 1) and batchnorm's stock backward is slow (trap 3).
  */
 import { tf } from './tf.js';
-import type { Padding } from '../../core/ir/types.js';
+import type { Padding } from '../../core/index.js';
 
 type Pads4 = [[number, number], [number, number], [number, number], [number, number]];
 

@@ -1,7 +1,6 @@
 /** Losses on logits; both are means (over the batch, and over labels for BCE), as PyTorch's defaults. */
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
-import type { TaskType } from '../../core/contracts/dataset.js';
+import { MstfError, type TaskType } from '../../core/index.js';
 
 /** Cross-entropy of softmax(logits [N, K]) with integer labels [N] (nn.CrossEntropyLoss). */
 export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {

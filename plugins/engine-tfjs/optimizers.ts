@@ -3,8 +3,7 @@
  * schedule, and one training step. Optimizer state lives in tfjs variables: dispose() frees it.
  */
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
-import type { ForwardResult, Network } from '../../core/contracts/engine.js';
+import { MstfError, type ForwardResult, type Network } from '../../core/index.js';
 
 export interface Optimizer {
   /** Learning rate used by the next step (a schedule may change it). */
@@ -153,9 +152,6 @@ export class SGD implements Optimizer {
     this.buf.clear();
   }
 }
-
-/** The schedule is engine-independent arithmetic: it lives in core (training/schedule.ts). */
-export { multiStepLR } from '../../core/training/schedule.js';
 
 export interface TrainStepOptions {
   /** Parameters to update (default: every trainable parameter). */

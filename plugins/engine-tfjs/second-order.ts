@@ -26,10 +26,8 @@
  * (relu, conv, pools, matMul, add, concat save inputs only; max pooling's saved output has a zero derivative).
  */
 import { tf } from './tf.js';
-import { MstfError } from '../../core/errors.js';
 import { batchStatistics, channelSum, type BatchStats } from './layers.js';
-import type { TaskType } from '../../core/contracts/dataset.js';
-import type { ForwardResult, GradientRequest, Network } from '../../core/contracts/engine.js';
+import { MstfError, type ForwardResult, type GradientRequest, type Network, type TaskType } from '../../core/index.js';
 
 const runKernel = (name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor =>
   tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;

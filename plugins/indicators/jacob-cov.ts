@@ -15,8 +15,7 @@
  *   product): with x the 0/1 code matrix [N, D], K += D - r_i - r_j + 2 (x x^T)_ij, r = row sums; counts
  *   stay below 2^24, so the float32 products are exact.
  */
-import { z } from 'zod';
-import { slogdet, type Indicator, type TensorApi, type tf } from '../../core/index.js';
+import { slogdet, type Indicator, type TensorApi, type tf, z } from '../../core/index.js';
 import { requireBatch } from './common.js';
 
 /** K_H of a set of 0/1 codes given as rows (the reference, for tests and callers with codes at hand). */

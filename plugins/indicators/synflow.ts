@@ -12,8 +12,15 @@
  *   ln synflow = ln S_out + ln(sum |W * dR'/dW|),
  * where every rescaled quantity stays near 1. `rescale: false` computes the raw value (tests compare them).
  */
-import { z } from 'zod';
-import type { ForwardHooks, Indicator, InputNode, IRNode, TensorApi, tf } from '../../core/index.js';
+import {
+  type ForwardHooks,
+  type Indicator,
+  type InputNode,
+  type IRNode,
+  type TensorApi,
+  type tf,
+  z,
+} from '../../core/index.js';
 import { disposeGradients, layerWeights, perItem, sum } from './common.js';
 
 const optionsSchema = z.object({

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../plugins/engine-tfjs/tf.js';
 import { sigmoidBCE, softmaxCrossEntropy, taskLoss } from '../../plugins/engine-tfjs/losses.js';
-import { Adam, SGD, multiStepLR } from '../../plugins/engine-tfjs/optimizers.js';
+import { Adam, SGD } from '../../plugins/engine-tfjs/optimizers.js';
+import { multiStepLR } from '../../core/training/schedule.js';
 import { compileNetwork } from '../../plugins/engine-tfjs/compile.js';
 import { batchToTensors } from '../../plugins/engine-tfjs/batch.js';
 import type { NetworkIR } from '../../core/ir/types.js';

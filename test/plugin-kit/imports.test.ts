@@ -9,12 +9,6 @@ import { repoRoot } from '../helpers/cli.js';
  * and its own npm dependencies. zod comes from the kit too (`z`), so a plugin's schemas use mstf's zod.
  */
 
-/**
- * Folders still importing core internals while another part of #17 rewrites them (helper 17a: the engine
- * extension). Shrink this list as they are converted; an entry that no longer needs it fails the test.
- */
-const ALLOWED_FOLDERS = ['engine-tfjs'];
-
 /** Imports of another plugin's module, each with its reason. */
 const CROSS_PLUGIN: Record<string, string[]> = {
   // The evaluation worker thread boots a kernel with the built-in plugin list (plugins/index.ts).
@@ -91,23 +85,13 @@ describe('built-in plugins import mstf only through the public entry point', () 
     ]);
   });
 
-  it('every file under plugins/<name>/ follows it (except the allow-listed folders)', () => {
+  it('every file under plugins/<name>/ follows it', () => {
     const files = pluginFiles();
     expect(files.length).toBeGreaterThan(40);
     const byFile = files
-      .filter((f) => !ALLOWED_FOLDERS.includes(f.split('/')[0]!))
       .map((f) => ({ file: f, bad: offenders(f, fs.readFileSync(path.join(repoRoot, 'plugins', f), 'utf8')) }))
       .filter((x) => x.bad.length > 0)
       .map((x) => `plugins/${x.file}: ${x.bad.join(', ')}`);
     expect(byFile, 'import these names from ../../core/index.js (export them there if missing)').toEqual([]);
-  });
-
-  it('the allow-list holds only folders that still need it', () => {
-    const clean = ALLOWED_FOLDERS.filter((folder) =>
-      pluginFiles()
-        .filter((f) => f.startsWith(`${folder}/`))
-        .every((f) => offenders(f, fs.readFileSync(path.join(repoRoot, 'plugins', f), 'utf8')).length === 0),
-    );
-    expect(clean, 'remove these folders from ALLOWED_FOLDERS in test/plugin-kit/imports.test.ts').toEqual([]);
   });
 });
