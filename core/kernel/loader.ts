@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { MstfError, messageOf } from '../errors.js';
+import { MstfError, messageOf, zodLine } from '../errors.js';
 import { EXTENSION_KINDS, type ExtensionKind } from '../contracts/extension.js';
 import { KERNEL_API_VERSION, type PluginManifest } from './plugin.js';
 import { ExtensionRegistry } from './registry.js';
@@ -293,12 +293,4 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
     registry: <K extends ExtensionKind>(kind: K) => registries.get(kind)! as ExtensionRegistry<K>,
     optionsOf: (kind, id) => registries.get(kind)!.entry(id).options,
   };
-}
-
-/** First zod issue as "path: message". */
-export function zodLine(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = err.issues[0];
-  if (!i) return 'invalid';
-  const p = i.path.map(String).join('.');
-  return p ? `${p}: ${i.message}` : i.message;
 }

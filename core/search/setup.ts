@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { MstfError } from '../errors.js';
-import { zodLine, type Kernel } from '../kernel/loader.js';
+import { MstfError, zodLine } from '../errors.js';
+import type { Kernel } from '../kernel/loader.js';
 import type { ExtensionKind } from '../contracts/extension.js';
 import type { Batch, Dataset } from '../contracts/dataset.js';
 import type { Executor } from '../contracts/executor.js';

@@ -1,15 +1,10 @@
 import type { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
+import { MstfError, zodLine } from '../../core/errors.js';
 import type { Problem } from '../../core/contracts/optimizer.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
 import type { Rng } from '../../core/util/rng.js';
 import { dominance, violationOf } from '../../core/pareto/dominance.js';
-import {
-  firstZodIssue,
-  PopulationOptimizer,
-  populationStateSchema,
-  type Member,
-} from '../../core/pareto/population.js';
+import { PopulationOptimizer, populationStateSchema, type Member } from '../../core/pareto/population.js';
 import { crossover, mutate } from './operators.js';
 import { nsga2OptionsSchema, type Nsga2ResolvedOptions } from './options.js';
 
@@ -18,7 +13,7 @@ export type Nsga2State = z.infer<typeof stateSchema>;
 
 export function resolveNsga2Options(options: unknown): Nsga2ResolvedOptions {
   const r = nsga2OptionsSchema.safeParse(options ?? {});
-  if (!r.success) throw new MstfError('INVALID_ARGUMENT', `nsga2 options: ${firstZodIssue(r.error)}`);
+  if (!r.success) throw new MstfError('INVALID_ARGUMENT', `nsga2 options: ${zodLine(r.error)}`);
   return r.data;
 }
 

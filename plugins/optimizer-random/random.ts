@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { MstfError } from '../../core/errors.js';
+import { MstfError, zodLine } from '../../core/errors.js';
 import type { Problem } from '../../core/contracts/optimizer.js';
 import type { Genotype } from '../../core/contracts/search-space.js';
-import { firstZodIssue, PopulationOptimizer, populationStateSchema } from '../../core/pareto/population.js';
+import { PopulationOptimizer, populationStateSchema } from '../../core/pareto/population.js';
 
 /** Same budget knobs as nsga2: `population` first, then `offspring` fresh samples per generation. */
 export const randomOptionsSchema = z.strictObject({
@@ -38,7 +38,7 @@ export class RandomSearchInstance extends PopulationOptimizer<RandomState> {
   constructor(problem: Problem, options: unknown, seed: number) {
     super(problem, seed, { id: 'random', checkpointName: 'a random-search', stateSchema });
     const r = randomOptionsSchema.safeParse(options ?? {});
-    if (!r.success) throw new MstfError('INVALID_ARGUMENT', `random options: ${firstZodIssue(r.error)}`);
+    if (!r.success) throw new MstfError('INVALID_ARGUMENT', `random options: ${zodLine(r.error)}`);
     this.opts = r.data;
   }
 
