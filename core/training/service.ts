@@ -207,9 +207,4 @@ export class TrainingService {
   run(r: TrainingRequest, hooks: Parameters<typeof runTraining>[2] = {}): Promise<TrainingMetrics | undefined> {
     return runTraining(this.kernel, r, hooks);
   }
-
-  /** Where a training goes (a new id under .mstf/trainings, or --out). */
-  location(r: TrainingRequest): TrainingHandle {
-    return trainingLocation(this.kernel, r);
-  }
 }
