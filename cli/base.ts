@@ -20,6 +20,8 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       description:
         'set an extension option, <kind>.<id>.<key>=<value> (value parsed as JSON when it parses, else a string); repeatable; wins over mstf.config.json',
       multiple: true,
+      // One value per --option: a positional argument after it stays an argument.
+      multipleNonGreedy: true,
       helpGroup: 'GLOBAL',
     }),
     backend: Flags.string({

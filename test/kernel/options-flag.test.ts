@@ -204,6 +204,14 @@ describe('mstf --option (CLI, dist)', () => {
     expect(out[3].scores.jacob_cov).toBe(out[0].scores.jacob_cov);
   });
 
+  it('takes one value per flag: an argument after it stays an argument', async () => {
+    const r = await runCli(['runs', 'show', '--option', 'optimizer.nsga2.population=3', 'nosuch'], {
+      cwd: workspace(),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^mstf: NOT_FOUND: no search "nosuch"/);
+  });
+
   it('an unknown key fails before any work, with one line', async () => {
     const r = await runCli(['extensions', 'list', '--option', 'indicator.jacob_cov.methd=bits'], { cwd: workspace() });
     expect(r.code).toBe(1);
