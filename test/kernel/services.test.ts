@@ -65,6 +65,22 @@ describe('kernel services', () => {
     k.dispose();
   });
 
+  it("the MCP server's child processes get its --option values", async () => {
+    const cwd = tempDir();
+    dirs.push(cwd);
+    const k = await bootKernel({
+      settings: resolveSettings({ cwd }, {}),
+      builtins: builtinPlugins,
+      config: {},
+      options: ['indicator.jacob_cov.method=bits'],
+    });
+    const ctx = createContext({ kernel: k, log: () => {} });
+    const i = ctx.childFlags.indexOf('--option');
+    expect(ctx.childFlags.slice(i, i + 2)).toEqual(['--option', 'indicator.jacob_cov.method=bits']);
+    expect(k.optionsOf('indicator', 'jacob_cov')).toEqual({ method: 'bits' });
+    k.dispose();
+  });
+
   it('a worker kernel booted from the boot info has the same extensions and options, and its own store', async () => {
     const k = await boot(tempDir(), { options: { optimizer: { nsga2: { population: 7 } } } });
     const workerDir = tempDir();
