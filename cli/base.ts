@@ -16,6 +16,14 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       multiple: true,
       helpGroup: 'GLOBAL',
     }),
+    option: Flags.string({
+      description:
+        'set an extension option, <kind>.<id>.<key>=<value> (value parsed as JSON when it parses, else a string); repeatable; wins over mstf.config.json',
+      multiple: true,
+      // One value per --option: a positional argument after it stays an argument.
+      multipleNonGreedy: true,
+      helpGroup: 'GLOBAL',
+    }),
     backend: Flags.string({
       description: 'tensor backend: tensorflow | wasm | cpu (default: best available; env MSTF_BACKEND)',
       helpGroup: 'GLOBAL',
@@ -76,8 +84,16 @@ export abstract class MstfCommand<T extends typeof Command> extends Command {
       settings: this.settings,
       builtins: builtinPlugins,
       extraPlugins: this.flags.plugin ?? [],
+      options: this.flags.option ?? [],
     });
     return this.kernelPromise;
+  }
+
+  /** The kernel's store and services are closed when the command ends, however it ends. */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    const booting = this.kernelPromise;
+    if (booting) await booting.then((k) => k.dispose()).catch(() => {});
+    return super.finally(err);
   }
 
   /** Print a JSON value on one line (machine-readable output for --json). */

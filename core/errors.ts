@@ -90,3 +90,14 @@ export function errorLine(e: unknown): string {
   const name = e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : '';
   return `mstf: ${code}: ${name}${messageOf(e)}`;
 }
+
+/**
+ * The first zod issue as one line, "path: message" ("invalid" when there is none). The one helper every
+ * schema check (boot options, search config, optimizer options, checkpoints, MCP limits) words its errors with.
+ */
+export function zodLine(err: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const i = err.issues[0];
+  if (!i) return 'invalid';
+  const p = i.path.map(String).join('.');
+  return p ? `${p}: ${i.message}` : i.message;
+}

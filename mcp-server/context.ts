@@ -18,7 +18,7 @@ export interface McpContext {
   guard: PathGuard;
   /**
    * Global flags the spawned `mstf` processes get so they boot like this server: the same plugins,
-   * backend and data directory. The run store is passed per command.
+   * extension options (--option), backend and data directory. The run store is passed per command.
    */
   childFlags: string[];
   /** Processes started by start_search / start_training, by search or training id. */
@@ -47,6 +47,8 @@ export function createContext(opts: {
   const childFlags = ['--data-dir', settings.dataDir];
   // Spawned processes run in the same working directory, so relative plugin paths resolve the same way.
   for (const p of opts.extraPlugins ?? []) childFlags.push('--plugin', p);
+  // ... and the same extension options (mstf.config.json is read again there; --option values travel as flags).
+  for (const o of kernel.boot.options) childFlags.push('--option', o);
   if (settings.backend) childFlags.push('--backend', settings.backend);
   if (settings.engine) childFlags.push('--engine', settings.engine);
   if (settings.strictData) childFlags.push('--strict-data');

@@ -54,7 +54,7 @@ async function render(
   pool ??= new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
   // The server's own --plugin values, so a third-party space draws in the thread as it does here.
   const extraPlugins = ctx.childFlags.flatMap((f, i) => (ctx.childFlags[i - 1] === '--plugin' ? [f] : []));
-  const task: FigureTask = { settings: ctx.settings, extraPlugins, ...what };
+  const task: FigureTask = { settings: ctx.settings, extraPlugins, options: ctx.kernel.boot.options, ...what };
   const reply = (await pool.run(task)) as FigureReply;
   if ('error' in reply) throw new MstfError(reply.error.code as MstfErrorCode, reply.error.message);
   return Buffer.from(reply.png);

@@ -6,8 +6,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
-import { MstfError } from '../core/errors.js';
-import { zodLine } from '../core/kernel/loader.js';
+import { MstfError, zodLine } from '../core/errors.js';
 import type { NetworkIR } from '../core/ir/types.js';
 import { backpropBytes } from '../core/indicators/runner.js';
 import type { Kernel } from '../core/kernel/loader.js';

@@ -3,18 +3,11 @@ import type { McpContext } from './context.js';
 
 /**
  * Access to searches for tools and resources. The MCP server holds no search logic: it reads the run store
- * through the SearchService, the same object `mstf runs ...` uses. One service (one open store) per server
- * process.
+ * through the SearchService, the same object `mstf runs ...` uses, resolved from the server's kernel (one
+ * service and one open store per kernel, closed when the server disposes the kernel).
  */
-const services = new WeakMap<McpContext, SearchService>();
-
 export function searchService(ctx: McpContext): SearchService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = SearchService.fromKernel(ctx.kernel);
-    services.set(ctx, s);
-  }
-  return s;
+  return ctx.kernel.resolve(SearchService);
 }
 
 /** One row per search, newest first (the store's order). */

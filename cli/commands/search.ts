@@ -91,7 +91,7 @@ export default class Search extends MstfCommand<typeof Search> {
   async run(): Promise<void> {
     const f = this.flags;
     const executor = executorRun(f);
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       const id = service.create({
         dataset: f.dataset,

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { MstfCommand } from '../base.js';
 import { MstfError } from '../../core/errors.js';
 import { modelIds } from '../../core/models/index.js';
-import { runTraining, type TrainingRequest } from '../../core/training/service.js';
+import { TrainingService, type TrainingRequest } from '../../core/training/service.js';
 import type { ModelSpec } from '../../core/training/model-source.js';
 import type { TrainingEvent } from '../../core/training/trainer.js';
 import { memberFlags, memberSelector } from './arch/show.js';
@@ -95,7 +95,6 @@ export default class Train extends MstfCommand<typeof Train> {
       model = {
         kind: 'run',
         searchId: f.run,
-        storePath: this.settings.storePath,
         ...(f.channels ? { channels: f.channels } : {}),
         ...(Object.keys(member).length > 0 ? { member } : {}),
       };
@@ -132,7 +131,7 @@ export default class Train extends MstfCommand<typeof Train> {
     process.once('SIGTERM', onSignal);
     const tty = !f.json && process.stderr.isTTY;
     try {
-      const metrics = await runTraining(await this.kernel(), request, {
+      const metrics = await (await this.kernel()).resolve(TrainingService).run(request, {
         signal: controller.signal,
         onReady: (h) => {
           this.outDir = h.outDir;

@@ -2,9 +2,8 @@
  * Architecture summaries shared by the CLI (`mstf arch show|draw`) and the MCP server: resolve a space
  * from the kernel, parse the user's genotype text, decode, cost, hash and draw.
  */
-import { MstfError } from '../errors.js';
+import { MstfError, zodLine } from '../errors.js';
 import type { Kernel } from '../kernel/loader.js';
-import { zodLine } from '../kernel/loader.js';
 import type { FeatureShape, IROp, NodeShape } from '../ir/types.js';
 import type { Genotype, SpaceInstance } from '../contracts/search-space.js';
 import { layerCosts } from '../ir/cost.js';

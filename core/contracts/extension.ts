@@ -21,3 +21,13 @@ export interface ExtensionBase<Options = unknown> {
   readonly description: string;
   readonly optionsSchema?: z.ZodType<Options>;
 }
+
+/**
+ * The budget knobs of a search (its config fields and CLI flags `--population`, `--offspring`,
+ * `--channels`, `--blocks`, filled by presets). Core applies them to a search space or optimizer only
+ * through that extension's `budget` declaration.
+ */
+export type BudgetKnob = 'population' | 'offspring' | 'channels' | 'blocks';
+
+/** Which of an extension's options a budget knob sets: knob -> option key, e.g. { channels: 'channels' }. */
+export type BudgetDeclaration = Partial<Record<BudgetKnob, string>>;

@@ -1,4 +1,4 @@
-import type { ExtensionBase } from './extension.js';
+import type { BudgetDeclaration, ExtensionBase } from './extension.js';
 import type { GeneBound, Genotype } from './search-space.js';
 import type { Rng } from '../util/rng.js';
 
@@ -41,5 +41,10 @@ export interface OptimizerInstance {
 
 export interface Optimizer<Options = unknown> extends ExtensionBase<Options> {
   readonly kind: 'optimizer';
+  /**
+   * Options a search's budget knobs set (`mstf search --channels/--blocks/--population/--offspring` and
+   * the presets): knob -> option key. Knobs not declared are not applied (an explicit one is an error).
+   */
+  readonly budget?: BudgetDeclaration;
   create(problem: Problem, options: Options, seed: number): OptimizerInstance;
 }

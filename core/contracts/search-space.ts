@@ -1,4 +1,4 @@
-import type { ExtensionBase } from './extension.js';
+import type { BudgetDeclaration, ExtensionBase } from './extension.js';
 import type { FeatureShape, NetworkIR } from '../ir/types.js';
 import type { Rng } from '../util/rng.js';
 
@@ -39,6 +39,11 @@ export interface SpaceInstance {
 
 export interface SearchSpace<Options = unknown> extends ExtensionBase<Options> {
   readonly kind: 'searchSpace';
+  /**
+   * Options a search's budget knobs set (`mstf search --channels/--blocks/--population/--offspring` and
+   * the presets): knob -> option key. Knobs not declared are not applied (an explicit one is an error).
+   */
+  readonly budget?: BudgetDeclaration;
   /** Input shape and class count used when a caller gives none (e.g. `mstf arch show` without --input). */
   readonly defaultContext?: SpaceContext;
   create(ctx: SpaceContext, options: Options): SpaceInstance;

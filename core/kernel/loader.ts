@@ -3,13 +3,15 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { MstfError, messageOf } from '../errors.js';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { MstfError, messageOf, zodLine } from '../errors.js';
 import { EXTENSION_KINDS, type ExtensionKind } from '../contracts/extension.js';
 import { KERNEL_API_VERSION, type PluginManifest } from './plugin.js';
 import { ExtensionRegistry } from './registry.js';
 import { BootToken, SettingsToken, Tokens, type ExtensionTypes } from './tokens.js';
 import type { Settings } from './settings.js';
+import { KernelStore, KernelToken, resolveIn } from './services.js';
+import { checkOptionKey, mergeOptionSettings, parseOptionFlag } from './options.js';
 
 /** mstf.config.json in the working directory. */
 export interface MstfConfig {
@@ -31,22 +33,35 @@ export interface LoadedPlugin {
   source: string;
 }
 
+/**
+ * A booted kernel: a tsyringe child container holding the registries, the settings, the boot info and the
+ * services (core/kernel/services.ts). `resolve` is the one way to get any of them; `registry(kind)` is
+ * `resolve(Tokens[kind])`.
+ */
 export interface Kernel {
   container: DependencyContainer;
   settings: Settings;
   plugins: LoadedPlugin[];
   /** What it was booted from, so another process or thread can boot the same kernel (evaluation workers). */
   boot: BootInfo;
+  /** A service (`kernel.resolve(SearchService)`, `kernel.resolve(KernelStore)`) or token, one per kernel. */
+  resolve<T>(token: InjectionToken<T>): T;
+  /** The registry of one extension kind: `resolve(Tokens[kind])`. */
   registry<K extends ExtensionKind>(kind: K): ExtensionRegistry<K>;
-  /** The options an extension was booted with (validated; defaults applied). */
+  /** The options an extension was booted with (config file and --option, validated, defaults applied). */
   optionsOf(kind: ExtensionKind, id: string): unknown;
+  /** Close what the kernel opened (its run store). Idempotent. */
+  dispose(): void;
 }
 
 /** The plugins a kernel loaded and the inputs that chose them. */
 export interface BootInfo {
   plugins: LoadedPlugin[];
+  /** The configuration in effect: mstf.config.json with the --option values laid over its `options`. */
   config: MstfConfig;
   extraPlugins: string[];
+  /** The --option values as given (`<kind>.<id>.<key>=<value>`), for processes started with the same flags. */
+  options: string[];
 }
 
 export interface BootOptions {
@@ -57,6 +72,8 @@ export interface BootOptions {
   extraPlugins?: string[];
   /** Explicit config; default: <cwd>/mstf.config.json when present. */
   config?: MstfConfig;
+  /** --option values, `<kind>.<id>.<key>=<value>` (JSON when it parses, else a string); they win over the config. */
+  options?: string[];
 }
 
 export const CONFIG_FILE = 'mstf.config.json';
@@ -190,7 +207,11 @@ function checkManifest(m: PluginManifest<any>, source: string): void {
  */
 export async function bootKernel(opts: BootOptions): Promise<Kernel> {
   const { settings } = opts;
-  const config = opts.config ?? readConfig(settings.cwd);
+  const fileConfig = opts.config ?? readConfig(settings.cwd);
+  // The one place options are read: the config file, then --option key by key (parsed before any plugin loads).
+  const optionSettings = (opts.options ?? []).map(parseOptionFlag);
+  const mergedOptions = mergeOptionSettings(fileConfig.options, optionSettings);
+  const config: MstfConfig = mergedOptions ? { ...fileConfig, options: mergedOptions } : fileConfig;
   const container = rootContainer.createChildContainer();
   const registries = new Map<ExtensionKind, ExtensionRegistry<any>>();
   for (const kind of EXTENSION_KINDS) {
@@ -238,6 +259,9 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
             `${who}: registers ${kind} "${extension.id}" but its manifest "provides" does not list it`,
           );
         }
+        for (const s of optionSettings) {
+          if (s.kind === kind && s.id === extension.id) checkOptionKey(s, extension.optionsSchema);
+        }
         const given = config.options?.[kind]?.[extension.id];
         let options: unknown = given ?? {};
         if (extension.optionsSchema) {
@@ -270,6 +294,15 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
     loaded.push({ name: manifest.name, version: manifest.version, source });
   }
   // Options or plugin configuration for something no plugin provides: a typo (e.g. "jacobcov") must not be ignored.
+  for (const s of optionSettings) {
+    if (!registries.get(s.kind)!.has(s.id)) {
+      const known = registries.get(s.kind)!.ids().sort().join(', ') || 'none';
+      throw new MstfError(
+        'INVALID_ARGUMENT',
+        `--option ${s.flag}: no ${s.kind} "${s.id}" is registered (known: ${known})`,
+      );
+    }
+  }
   for (const [kind, byId] of Object.entries(config.options ?? {}) as [ExtensionKind, Record<string, unknown>][]) {
     for (const id of Object.keys(byId ?? {})) {
       if (!registries.get(kind)!.has(id)) {
@@ -282,23 +315,27 @@ export async function bootKernel(opts: BootOptions): Promise<Kernel> {
       throw new MstfError('INVALID_ARGUMENT', `${CONFIG_FILE}: pluginConfig: no plugin "${name}" is loaded`);
   }
   for (const reg of registries.values()) reg.freeze();
-  const boot: BootInfo = { plugins: loaded, config, extraPlugins: [...(opts.extraPlugins ?? [])] };
+  const boot: BootInfo = {
+    plugins: loaded,
+    config,
+    extraPlugins: [...(opts.extraPlugins ?? [])],
+    options: [...(opts.options ?? [])],
+  };
   container.registerInstance(BootToken, boot);
 
-  return {
+  const resolve = <T>(token: InjectionToken<T>): T => resolveIn(container, token);
+  const registry = <K extends ExtensionKind>(kind: K) => resolve(Tokens[kind] as InjectionToken<ExtensionRegistry<K>>);
+  const kernel: Kernel = {
     container,
     settings,
     plugins: loaded,
     boot,
-    registry: <K extends ExtensionKind>(kind: K) => registries.get(kind)! as ExtensionRegistry<K>,
-    optionsOf: (kind, id) => registries.get(kind)!.entry(id).options,
+    resolve,
+    registry,
+    optionsOf: (kind, id) => registry(kind).entry(id).options,
+    dispose: () => resolve(KernelStore).dispose(),
   };
-}
-
-/** First zod issue as "path: message". */
-export function zodLine(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = err.issues[0];
-  if (!i) return 'invalid';
-  const p = i.path.map(String).join('.');
-  return p ? `${p}: ${i.message}` : i.message;
+  container.registerInstance(KernelToken, kernel);
+  container.registerSingleton(KernelStore);
+  return kernel;
 }

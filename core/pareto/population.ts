@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MstfError } from '../errors.js';
+import { MstfError, zodLine } from '../errors.js';
 import type { Evaluated, OptimizerInstance, Problem } from '../contracts/optimizer.js';
 import type { GeneBound, Genotype } from '../contracts/search-space.js';
 import { Rng } from '../util/rng.js';
@@ -168,14 +168,6 @@ export function toEvaluated(m: Member): Evaluated & { rank: number; crowding: nu
   };
 }
 
-/** First zod issue as "path: message" (kept here so optimizers need not import the kernel loader). */
-export function firstZodIssue(err: { issues: { path: PropertyKey[]; message: string }[] }): string {
-  const i = err.issues[0];
-  if (!i) return 'invalid';
-  const p = i.path.map(String).join('.');
-  return p ? `${p}: ${i.message}` : i.message;
-}
-
 /** Checkpoint fields every population optimizer writes, in this order; an optimizer may `.extend()` it. */
 export function populationStateSchema<Id extends string>(optimizer: Id) {
   return z.object({
@@ -296,7 +288,7 @@ export abstract class PopulationOptimizer<S extends PopulationState> implements 
     if (!r.success) {
       throw new MstfError(
         'INVALID_ARGUMENT',
-        `${who}: not ${this.spec.checkpointName} checkpoint (${firstZodIssue(r.error)})`,
+        `${who}: not ${this.spec.checkpointName} checkpoint (${zodLine(r.error)})`,
       );
     }
     const s = r.data;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MstfError } from '../errors.js';
-import { zodLine } from '../kernel/loader.js';
+import { MstfError, zodLine } from '../errors.js';
 
 /**
  * Budgets and sizes of the presets. `generations` counts the initial population as generation 0, as

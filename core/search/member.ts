@@ -4,9 +4,10 @@
  * --member it is any evaluated candidate of the search whose network hash starts with the prefix; with
  * --rank K it is the K-th member (1-based) of the final Pareto front, in the order `mstf runs show` lists.
  */
-import fs from 'node:fs';
 import { MstfError } from '../errors.js';
-import { RunStore } from '../store/run-store.js';
+import type { RunStore } from '../store/run-store.js';
+import { KernelStore } from '../kernel/services.js';
+import type { Kernel } from '../kernel/loader.js';
 import type { CandidateRecord, SearchRecord } from '../store/types.js';
 import type { ArchRequest } from '../arch/describe.js';
 import { engineOf } from '../engine/select.js';
@@ -104,15 +105,13 @@ export function findMember(store: RunStore, searchId: string, selector: MemberSe
   return done(store.candidate(result.selectedCandidateId)!, 'pick');
 }
 
-/** Open the store at `storePath` (which must exist), resolve the member and close the store. */
-export function readMember(storePath: string, searchId: string, selector: MemberSelector = {}): SearchMember {
-  if (!fs.existsSync(storePath)) throw new MstfError('NOT_FOUND', `no run store at ${storePath} (use --store)`);
-  const store = RunStore.open(storePath);
-  try {
-    return findMember(store, searchId, selector);
-  } finally {
-    store.close();
-  }
+/** Resolve the member in the kernel's run store (which must exist: reading never creates an empty store). */
+export function readMember(
+  kernel: Pick<Kernel, 'resolve'>,
+  searchId: string,
+  selector: MemberSelector = {},
+): SearchMember {
+  return findMember(kernel.resolve(KernelStore).existing(), searchId, selector);
 }
 
 /** The `mstf arch` request for a member: the search's space, options, input shape and class count. */

@@ -1,15 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import { MstfError, isMstfError, oneLine } from '../errors.js';
-import { BootToken, SettingsToken, Tokens } from '../kernel/tokens.js';
+import { KernelStore, KernelToken } from '../kernel/services.js';
 import type { Kernel } from '../kernel/loader.js';
-import type { ExtensionRegistry } from '../kernel/registry.js';
-import type { Settings } from '../kernel/settings.js';
-import type { ExtensionKind } from '../contracts/extension.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { OptimizerInstance } from '../contracts/optimizer.js';
 import type { RawScores } from '../contracts/objective.js';
 import { finalPick, paretoFront } from '../pareto/index.js';
-import { type GenerationCommit, RunStore } from '../store/run-store.js';
+import type { GenerationCommit, RunStore } from '../store/run-store.js';
 import { noFeasibleCandidate } from '../store/outcome.js';
 import { checkBatchFits } from '../indicators/runner.js';
 import type { CandidateRecord, ParetoEntry, PoolMember, PoolMemberInput, SearchRecord } from '../store/types.js';
@@ -36,7 +33,6 @@ import {
 import type { ExecutorSession } from '../contracts/executor.js';
 import type { Genotype } from '../contracts/search-space.js';
 import type { EvaluationRequest } from '../evaluation/spec.js';
-import type { BootInfo } from '../kernel/loader.js';
 import type { ArchRequest } from '../arch/describe.js';
 import { finiteOrNull } from '../util/values.js';
 
@@ -149,58 +145,24 @@ function populationBefore3(
  */
 @injectable()
 export class SearchService {
-  private readonly kernel: SearchKernel;
-  private storeInstance?: RunStore;
-
   constructor(
-    @inject(SettingsToken) private readonly settings: Settings,
-    @inject(Tokens.searchSpace) spaces: ExtensionRegistry<'searchSpace'>,
-    @inject(Tokens.indicator) indicators: ExtensionRegistry<'indicator'>,
-    @inject(Tokens.objective) objectives: ExtensionRegistry<'objective'>,
-    @inject(Tokens.optimizer) optimizers: ExtensionRegistry<'optimizer'>,
-    @inject(Tokens.dataset) datasets: ExtensionRegistry<'dataset'>,
-    @inject(Tokens.executor) executors: ExtensionRegistry<'executor'>,
-    @inject(Tokens.engine) engines: ExtensionRegistry<'engine'>,
-    @inject(BootToken) boot: BootInfo,
-  ) {
-    const registries: Partial<Record<ExtensionKind, ExtensionRegistry<any>>> = {
-      searchSpace: spaces,
-      indicator: indicators,
-      objective: objectives,
-      optimizer: optimizers,
-      dataset: datasets,
-      executor: executors,
-      engine: engines,
-    };
-    const registry = <K extends ExtensionKind>(kind: K): ExtensionRegistry<K> => {
-      const r = registries[kind];
-      if (!r) throw new MstfError('INTERNAL', `search service: no ${kind} registry`);
-      return r as ExtensionRegistry<K>;
-    };
-    this.kernel = {
-      settings,
-      registry,
-      optionsOf: (kind, id) => registry(kind).entry(id).options,
-      plugins: boot.plugins,
-      boot,
-    };
+    @inject(KernelToken) private readonly kernel: SearchKernel,
+    @inject(KernelStore) private readonly stores: KernelStore,
+  ) {}
+
+  /** The kernel's service (`kernel.resolve(SearchService)`): one per kernel, over the kernel's run store. */
+  static fromKernel(kernel: Pick<Kernel, 'resolve'>): SearchService {
+    return kernel.resolve(SearchService);
   }
 
-  static fromKernel(kernel: Kernel): SearchService {
-    return kernel.container.resolve(SearchService);
-  }
-
-  /** The run store at settings.storePath, opened on first use. */
+  /** The kernel's run store at settings.storePath, opened on first use. */
   get store(): RunStore {
-    this.storeInstance ??= this.settings.readOnlyStore
-      ? RunStore.openReadOnly(this.settings.storePath)
-      : RunStore.open(this.settings.storePath);
-    return this.storeInstance;
+    return this.stores.get();
   }
 
+  /** Close the run store (a later use opens it again); kernel.dispose() closes it for good. */
   close(): void {
-    this.storeInstance?.close();
-    this.storeInstance = undefined;
+    this.stores.close();
   }
 
   /** Validate a search config against the registered extensions and the data, then store it `queued`. */

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import { MstfError } from '../errors.js';
-import { zodLine, type Kernel } from '../kernel/loader.js';
-import type { ExtensionKind } from '../contracts/extension.js';
+import { withBudget } from '../kernel/options.js';
+import type { Kernel } from '../kernel/loader.js';
 import type { Batch, Dataset } from '../contracts/dataset.js';
 import type { Executor } from '../contracts/executor.js';
 import type { Indicator } from '../contracts/indicator.js';
@@ -48,35 +47,6 @@ export interface SearchSetup {
 }
 
 /**
- * The options an extension was booted with, plus overrides checked against its schema. `strict` keys
- * must exist in the schema (an explicit user choice); `lenient` ones (preset budgets) are given only to
- * extensions that have them, so a third-party optimizer or space without e.g. `population` still works.
- */
-function optionsWith(
-  kernel: SearchKernel,
-  kind: ExtensionKind,
-  id: string,
-  overrides: { strict?: Record<string, unknown>; lenient?: Record<string, unknown> },
-  what: string,
-): unknown {
-  const ext = kernel.registry(kind).get(id);
-  const base = (kernel.optionsOf(kind, id) ?? {}) as Record<string, unknown>;
-  const schema = ext.optionsSchema as (z.ZodType & { shape?: Record<string, unknown> }) | undefined;
-  const has = (key: string) => schema?.shape !== undefined && key in schema.shape;
-  const given: [string, unknown][] = [];
-  for (const [key, v] of Object.entries(overrides.strict ?? {})) {
-    if (v === undefined) continue;
-    if (!has(key)) throw new MstfError('INVALID_ARGUMENT', `${what} "${id}" has no option "${key}"`);
-    given.push([key, v]);
-  }
-  for (const [key, v] of Object.entries(overrides.lenient ?? {})) if (v !== undefined && has(key)) given.push([key, v]);
-  if (given.length === 0) return base;
-  const r = schema!.safeParse({ ...base, ...Object.fromEntries(given) });
-  if (!r.success) throw new MstfError('INVALID_ARGUMENT', `${what} "${id}": ${zodLine(r.error)}`);
-  return r.data;
-}
-
-/**
  * Resolve every extension a search names and validate its options, the indicator list against the
  * objective, and that the data is present. Throws one-line MstfErrors; loads no data.
  */
@@ -98,11 +68,12 @@ export function resolveSetup(
   const inputShape: FeatureShape = [size, size, info.channels];
 
   const spaceExt = kernel.registry('searchSpace').get(config.space);
-  const spaceOptions = optionsWith(
+  // Budget knobs reach the space and the optimizer only through their own `budget` declarations.
+  const spaceOptions = withBudget(
     kernel,
     'searchSpace',
     config.space,
-    { strict: { blocks: config.blocks }, lenient: { channels: config.channels } },
+    { explicit: { blocks: config.blocks }, presets: { channels: config.channels } },
     'search space',
   );
   const space = spaceExt.create({ inputShape, classes: info.classes }, spaceOptions);
@@ -126,11 +97,11 @@ export function resolveSetup(
   const needsData = Object.values(indicators).some((i) => i.needs.data);
 
   const optimizer = kernel.registry('optimizer').get(config.optimizer);
-  const optimizerOptions = optionsWith(
+  const optimizerOptions = withBudget(
     kernel,
     'optimizer',
     config.optimizer,
-    { lenient: { population: config.population, offspring: config.offspring } },
+    { presets: { population: config.population, offspring: config.offspring } },
     'optimizer',
   );
   const executor = kernel.registry('executor').get(config.executor);

@@ -14,12 +14,15 @@ function storedMetrics(m: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
+ * `storeAt`: the kernel's run store, or a store file.
  * Record the start now (a store that cannot be written fails the training before it begins); the
  * returned `outcome` records how the given training promise ends and passes its value through.
  */
-export function recordTraining(storePath: string, start: TrainingStart) {
+export function recordTraining(storeAt: string | RunStore, start: TrainingStart) {
   const withStore = <T>(f: (s: RunStore) => T): T => {
-    const store = RunStore.open(storePath);
+    // A kernel's open store (core/kernel/services.ts) is used as it is; a path is opened for each write.
+    if (typeof storeAt !== 'string') return f(storeAt);
+    const store = RunStore.open(storeAt);
     try {
       return f(store);
     } finally {

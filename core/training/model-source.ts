@@ -9,11 +9,11 @@ import type { SpaceContext } from '../contracts/search-space.js';
 import type { NetworkIR } from '../ir/types.js';
 import { getModelSource } from '../models/index.js';
 import { readMember, type MemberSelector } from '../search/member.js';
-import { stripUndefined } from '../util/values.js';
+import { withBudget, type BudgetValues } from '../kernel/options.js';
 
 export type ModelSpec =
   | { kind: 'genotype'; genotype: string; space: string; channels?: number; blocks?: number }
-  | { kind: 'run'; searchId: string; storePath: string; channels?: number; member?: MemberSelector }
+  | { kind: 'run'; searchId: string; channels?: number; member?: MemberSelector }
   | { kind: 'model'; model: string };
 
 /** The resolved source, as recorded with the training. */
@@ -40,8 +40,12 @@ export interface SearchPick {
 }
 
 /** The selected genotype (or the member `selector` names) and the space / channels / blocks / dataset of a search. */
-export function readSearchPick(storePath: string, searchId: string, selector: MemberSelector = {}): SearchPick {
-  const m = readMember(storePath, searchId, selector);
+export function readSearchPick(
+  kernel: Pick<Kernel, 'resolve'>,
+  searchId: string,
+  selector: MemberSelector = {},
+): SearchPick {
+  const m = readMember(kernel, searchId, selector);
   const config = m.search.config;
   const pick: SearchPick = {
     searchId,
@@ -60,13 +64,13 @@ function fromGenotype(
   kernel: Pick<Kernel, 'registry' | 'optionsOf'>,
   spaceId: string,
   genotype: string,
-  overrides: Record<string, unknown>,
+  knobs: { explicit?: BudgetValues; presets?: BudgetValues },
   ctx: SpaceContext,
   searchId?: string,
 ): ResolvedModel {
   const space = kernel.registry('searchSpace').get(spaceId);
-  const configured = (kernel.optionsOf('searchSpace', spaceId) ?? {}) as Record<string, unknown>;
-  const options = { ...configured, ...stripUndefined(overrides) };
+  // --channels / --blocks (and a search's own budget) reach the space through its `budget` declaration.
+  const options = withBudget(kernel, 'searchSpace', spaceId, knobs, 'search space') as Record<string, unknown>;
   const instance = space.create(ctx, options);
   const g = instance.parse(genotype);
   instance.validate(g);
@@ -83,7 +87,7 @@ function fromGenotype(
 
 /** Resolve a model spec into a network for `ctx` (input shape [H, W, C], classes). */
 export function resolveModel(
-  kernel: Pick<Kernel, 'registry' | 'optionsOf'>,
+  kernel: Pick<Kernel, 'registry' | 'optionsOf' | 'resolve'>,
   spec: ModelSpec,
   ctx: SpaceContext,
   pick?: SearchPick,
@@ -92,14 +96,20 @@ export function resolveModel(
     case 'model':
       return { ir: getModelSource(spec.model).build(ctx), description: { kind: 'model', model: spec.model } };
     case 'genotype':
-      return fromGenotype(kernel, spec.space, spec.genotype, { channels: spec.channels, blocks: spec.blocks }, ctx);
+      return fromGenotype(
+        kernel,
+        spec.space,
+        spec.genotype,
+        { explicit: { channels: spec.channels, blocks: spec.blocks } },
+        ctx,
+      );
     case 'run': {
-      const p = pick ?? readSearchPick(spec.storePath, spec.searchId, spec.member);
+      const p = pick ?? readSearchPick(kernel, spec.searchId, spec.member);
       return fromGenotype(
         kernel,
         p.space,
         p.genotype,
-        { channels: spec.channels ?? p.channels, blocks: p.blocks },
+        { explicit: { channels: spec.channels }, presets: { channels: p.channels, blocks: p.blocks } },
         ctx,
         p.searchId,
       );

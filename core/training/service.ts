@@ -2,7 +2,9 @@
  * One training end to end, for the CLI (`mstf train`) and the MCP server: resolve what to train, load the
  * dataset splits, compile the network on the chosen backend, run the official protocol (trainer.ts).
  */
+import 'reflect-metadata';
 import fs from 'node:fs';
+import { inject, injectable } from 'tsyringe';
 import os from 'node:os';
 import path from 'node:path';
 import { MstfError } from '../errors.js';
@@ -11,6 +13,7 @@ import { readyEngine } from '../engine/select.js';
 import { networkCost } from '../ir/cost.js';
 import { loadSplit } from '../data/batch.js';
 import type { Kernel } from '../kernel/loader.js';
+import { KernelStore, KernelToken } from '../kernel/services.js';
 import type { Split, SplitData } from '../contracts/dataset.js';
 import type { FeatureShape } from '../ir/types.js';
 import { readSearchPick, resolveModel, type ModelSpec, type SearchPick } from './model-source.js';
@@ -113,7 +116,7 @@ export async function runTraining(
 ): Promise<TrainingMetrics | undefined> {
   checkRequest(r);
   let pick: SearchPick | undefined;
-  if (r.model.kind === 'run') pick = readSearchPick(r.model.storePath, r.model.searchId, r.model.member);
+  if (r.model.kind === 'run') pick = readSearchPick(kernel, r.model.searchId, r.model.member);
   const datasetId = r.dataset ?? pick?.dataset;
   if (!datasetId) throw new MstfError('INVALID_ARGUMENT', 'give --dataset <id> (mstf datasets list)');
   const size = r.size ?? pick?.size;
@@ -153,7 +156,7 @@ export async function runTraining(
     params: cost.params,
     flops: cost.flops,
   };
-  const record = recordTraining(kernel.settings.storePath, {
+  const record = recordTraining(kernel.resolve(KernelStore).get(), {
     id: handle.id,
     outDir: handle.outDir,
     searchId: pick?.searchId ?? null,
@@ -190,5 +193,18 @@ export async function runTraining(
     return metrics;
   } finally {
     net.dispose();
+  }
+}
+
+/**
+ * Trainings of one kernel (`kernel.resolve(TrainingService)`): the CLI's `mstf train` runs them here, over
+ * the kernel's registries, options and run store, as the MCP server's detached `mstf train` processes do.
+ */
+@injectable()
+export class TrainingService {
+  constructor(@inject(KernelToken) private readonly kernel: Kernel) {}
+
+  run(r: TrainingRequest, hooks: Parameters<typeof runTraining>[2] = {}): Promise<TrainingMetrics | undefined> {
+    return runTraining(this.kernel, r, hooks);
   }
 }

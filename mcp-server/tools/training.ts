@@ -197,10 +197,9 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
           spec = {
             kind: 'run',
             searchId: args.searchId,
-            storePath: ctx.settings.storePath,
             ...(args.channels ? { channels: args.channels } : {}),
           };
-          pick = readSearchPick(ctx.settings.storePath, args.searchId);
+          pick = readSearchPick(ctx.kernel, args.searchId);
         } else
           spec = {
             kind: 'genotype',

@@ -13,6 +13,7 @@ export const nsga2: Optimizer<Nsga2ResolvedOptions> = {
   description:
     'NSGA-II: non-dominated sorting, crowding distance, binary tournament, elitist survival, duplicate elimination',
   optionsSchema: nsga2OptionsSchema,
+  budget: { population: 'population', offspring: 'offspring' },
   create: (problem, options, seed) => new Nsga2Instance(problem, options, seed),
 };
 

@@ -6,7 +6,7 @@ import {
   type Rng,
   dominance,
   violationOf,
-  firstZodIssue,
+  zodLine,
   PopulationOptimizer,
   populationStateSchema,
   type Member,
@@ -19,7 +19,7 @@ export type Nsga2State = z.infer<typeof stateSchema>;
 
 export function resolveNsga2Options(options: unknown): Nsga2ResolvedOptions {
   const r = nsga2OptionsSchema.safeParse(options ?? {});
-  if (!r.success) throw new MstfError('INVALID_ARGUMENT', `nsga2 options: ${firstZodIssue(r.error)}`);
+  if (!r.success) throw new MstfError('INVALID_ARGUMENT', `nsga2 options: ${zodLine(r.error)}`);
   return r.data;
 }
 

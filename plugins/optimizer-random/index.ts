@@ -9,6 +9,7 @@ export const randomSearch: Optimizer<RandomResolvedOptions> = {
   id: 'random',
   description: 'Random search baseline: unique uniform samples, same budget and survival as nsga2',
   optionsSchema: randomOptionsSchema,
+  budget: { population: 'population', offspring: 'offspring' },
   create: (problem, options, seed) => new RandomSearchInstance(problem, options, seed),
 };
 

@@ -3,7 +3,7 @@ import {
   MstfError,
   type Problem,
   type Genotype,
-  firstZodIssue,
+  zodLine,
   PopulationOptimizer,
   populationStateSchema,
 } from '../../core/index.js';
@@ -42,7 +42,7 @@ export class RandomSearchInstance extends PopulationOptimizer<RandomState> {
   constructor(problem: Problem, options: unknown, seed: number) {
     super(problem, seed, { id: 'random', checkpointName: 'a random-search', stateSchema });
     const r = randomOptionsSchema.safeParse(options ?? {});
-    if (!r.success) throw new MstfError('INVALID_ARGUMENT', `random options: ${firstZodIssue(r.error)}`);
+    if (!r.success) throw new MstfError('INVALID_ARGUMENT', `random options: ${zodLine(r.error)}`);
     this.opts = r.data;
   }
 

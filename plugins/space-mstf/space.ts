@@ -134,6 +134,7 @@ export const mstfSpace: SearchSpace<MstfOptions> = {
   description:
     'MSTF-NAS multi-scale space: per block a 5-node normal cell and a 4-pool reduction cell (14 genes/block)',
   optionsSchema: mstfOptionsSchema,
+  budget: { channels: 'channels', blocks: 'blocks' },
   defaultContext: { inputShape: [28, 28, 1], classes: 2 },
   create(ctx: SpaceContext, options: MstfOptions): SpaceInstance {
     const parsed = mstfOptionsSchema.safeParse(options ?? {});

@@ -108,6 +108,7 @@ export const nb201Space: SearchSpace<Nb201Options> = {
   description:
     'NAS-Bench-201 cell (4 nodes, 6 edges, 5 ops) in the CIFAR skeleton, for validation against the benchmark',
   optionsSchema: nb201OptionsSchema,
+  budget: { channels: 'channels' },
   defaultContext: { inputShape: [32, 32, 3], classes: 10 },
   create(ctx: SpaceContext, options: Nb201Options): SpaceInstance {
     const parsed = nb201OptionsSchema.safeParse(options ?? {});

@@ -4,7 +4,7 @@ import { describeArchitecture, parseInputShape, type ArchRequest } from '../../.
 import { renderTable } from '../../table.js';
 import { MstfError } from '../../../core/errors.js';
 import { memberArchRequest, readMember, type MemberSelector, type SearchMember } from '../../../core/search/member.js';
-import type { SearchKernel } from '../../../core/search/setup.js';
+import type { Kernel } from '../../../core/kernel/loader.js';
 
 /** `--run <id> [--member <hash prefix> | --rank K]`: an architecture of a stored search (arch, proxies score, train). */
 export const memberFlags = {
@@ -68,12 +68,9 @@ export interface ArchFlagValues {
 }
 
 /** The request the shared flags describe, and the search member when --run names one. */
-export function archRequest(
-  kernel: SearchKernel,
-  flags: ArchFlagValues,
-): { request: ArchRequest; member?: SearchMember } {
+export function archRequest(kernel: Kernel, flags: ArchFlagValues): { request: ArchRequest; member?: SearchMember } {
   if (flags.run !== undefined) {
-    const member = readMember(kernel.settings.storePath, flags.run, memberSelector(flags));
+    const member = readMember(kernel, flags.run, memberSelector(flags));
     if (flags.space !== undefined && flags.space !== member.search.config.space) {
       throw new MstfError(
         'INVALID_ARGUMENT',

@@ -99,7 +99,7 @@ export default class ProxiesScore extends MstfCommand<typeof ProxiesScore> {
         `--${given[0]} cannot be combined with --run: the search's dataset, indicators, batch, seed and options are used`,
       );
     }
-    const member = readMember(kernel.settings.storePath, searchId, memberSelector(f));
+    const member = readMember(kernel, searchId, memberSelector(f));
     const r = await rescoreMember(kernel, member);
     if (f.json) {
       this.printJson({

@@ -12,7 +12,7 @@ export default class RunsCancel extends MstfCommand<typeof RunsCancel> {
   };
 
   async run(): Promise<void> {
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       const r = service.cancel(this.args.id);
       if (this.flags.json) this.printJson(r);

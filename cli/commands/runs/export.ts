@@ -21,7 +21,7 @@ export default class RunsExport extends MstfCommand<typeof RunsExport> {
   };
 
   async run(): Promise<void> {
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       const rows = exportCandidates(service.store, this.args.id);
       const text = this.flags.format === 'csv' ? candidatesToCsv(rows) : `${JSON.stringify(rows)}\n`;

@@ -25,7 +25,7 @@ export default class RunsList extends MstfCommand<typeof RunsList> {
   };
 
   async run(): Promise<void> {
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       if (this.flags.trainings) {
         const trainings = service.store.trainings();

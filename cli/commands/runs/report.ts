@@ -27,7 +27,7 @@ export default class RunsReport extends MstfCommand<typeof RunsReport> {
 
   async run(): Promise<void> {
     const kernel = await this.kernel();
-    const service = SearchService.fromKernel(kernel);
+    const service = kernel.resolve(SearchService);
     try {
       const cwd = kernel.settings.cwd;
       const trainingsRoots = this.flags.trainings?.map((d) => path.resolve(cwd, d)) ?? [defaultTrainingsRoot(cwd)];

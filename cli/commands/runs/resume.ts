@@ -23,7 +23,7 @@ export default class RunsResume extends MstfCommand<typeof RunsResume> {
   };
 
   async run(): Promise<void> {
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       await runSearchInForeground(service, this.args.id, this.flags.json, (s) => this.log(s), executorRun(this.flags));
     } finally {

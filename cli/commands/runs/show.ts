@@ -47,7 +47,7 @@ export default class RunsShow extends MstfCommand<typeof RunsShow> {
   };
 
   async run(): Promise<void> {
-    const service = SearchService.fromKernel(await this.kernel());
+    const service = (await this.kernel()).resolve(SearchService);
     try {
       const d = service.show(this.args.id);
       const trainings = service.store.trainings(this.args.id);

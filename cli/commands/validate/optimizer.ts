@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { withBudget } from '../../../core/kernel/options.js';
 import { MstfCommand } from '../../base.js';
 import { MstfError } from '../../../core/errors.js';
 import { ZDT_NAMES, isZdtName, runZdt } from '../../../core/validation/zdt.js';
@@ -32,12 +33,18 @@ export default class ValidateOptimizer extends MstfCommand<typeof ValidateOptimi
       throw new MstfError('INVALID_ARGUMENT', `unknown problem "${problem}" (known: ${ZDT_NAMES.join(', ')})`);
     const kernel = await this.kernel();
     const optimizer = kernel.registry('optimizer').get(this.flags.optimizer);
-    const booted = (kernel.optionsOf('optimizer', optimizer.id) ?? {}) as Record<string, unknown>;
     const every = Math.max(1, Math.round(generations / 20));
     const result = runZdt({
       problem,
       optimizer,
-      optimizerOptions: { ...booted, population, offspring: population },
+      // --population sets the optimizer's declared budget knobs (population and offspring), over its booted options.
+      optimizerOptions: withBudget(
+        kernel,
+        'optimizer',
+        optimizer.id,
+        { explicit: { population, offspring: population } },
+        'optimizer',
+      ) as Record<string, unknown>,
       generations,
       seed,
       onProgress: (p) => {
