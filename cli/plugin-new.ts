@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MstfError, packageRoot } from '../core/index.js';
+import { EXTENSION_KINDS, MstfError, packageRoot } from '../core/index.js';
 
 /** Kinds with a template (templates/<kind>/), in the order the refusal lists them. */
-export const TEMPLATE_KINDS = ['indicator', 'searchSpace', 'objective', 'optimizer'] as const;
+export const TEMPLATE_KINDS = ['indicator', 'searchSpace', 'objective', 'optimizer', 'dataset'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
@@ -54,10 +54,11 @@ function templateFiles(root: string, rel = ''): string[] {
 
 export function createPlugin(req: NewPluginRequest): NewPluginResult {
   if (!(TEMPLATE_KINDS as readonly string[]).includes(req.kind)) {
-    throw new MstfError(
-      'INVALID_ARGUMENT',
-      `--kind ${req.kind}: no template for this kind; supported: ${TEMPLATE_KINDS.join(', ')}`,
-    );
+    // An extension kind without a template (executor, engine) is written by hand from its contract.
+    const why = (EXTENSION_KINDS as readonly string[]).includes(req.kind)
+      ? 'no template for this kind (write it from its contract, docs/plugins.md)'
+      : 'not an extension kind';
+    throw new MstfError('INVALID_ARGUMENT', `--kind ${req.kind}: ${why}; supported: ${TEMPLATE_KINDS.join(', ')}`);
   }
   const kind = req.kind as TemplateKind;
   if (!NPM_NAME.test(req.name) || req.name.length > 214) {

@@ -5,7 +5,11 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPlugin } from '../../cli/plugin-new.js';
+import type { Dataset, SplitData } from '../../core/contracts/dataset.js';
+import { encodeNpy } from '../../core/data/npy.js';
 import { MstfError } from '../../core/errors.js';
+import { scoreGenotype } from '../../core/indicators/score-genotype.js';
+import { definePlugin } from '../../core/kernel/plugin.js';
 import { bootTestKernel } from '../../testing/index.js';
 import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
 
@@ -130,12 +134,128 @@ describe('mstf plugin new (end to end, outside the repository)', () => {
     }
   });
 
+  it('the dataset template reads an image folder: own tests pass, `datasets info` and a data indicator use it', async () => {
+    const created = await runCli(['plugin', 'new', 'mstf-plugin-my-images', '--kind', 'dataset', '--dir', parent]);
+    expect(created.code, created.stderr).toBe(0);
+    const pdir = path.join(parent, 'mstf-plugin-my-images');
+    const install = await run('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], pdir);
+    expect(install.code, install.stderr).toBe(0);
+    const ownTests = await run('npm', ['test'], pdir);
+    expect(ownTests.code, ownTests.stdout + ownTests.stderr).toBe(0);
+    expect(ownTests.stdout).toMatch(/# pass 6\b/);
+    expect(ownTests.stdout).toMatch(/# fail 0\b/);
+
+    // A user's image folder (the template's declared facts: classes normal/abnormal, 1 channel, 28x28 default,
+    // 8/4/4 images): image i of a split has pixel j = (37 j (i + 1) + 11 i) mod 256 and class i mod 2.
+    const classes = ['normal', 'abnormal'];
+    const counts = { train: 8, val: 4, test: 4 } as const;
+    const pixelsOf = (i: number) => Uint8Array.from({ length: 28 * 28 }, (_, j) => (37 * j * (i + 1) + 11 * i) % 256);
+    const dataDir = path.join(parent, 'my-data');
+    for (const [split, n] of Object.entries(counts)) {
+      for (let i = 0; i < n; i++) {
+        const d = path.join(dataDir, 'my_images', split, classes[i % 2]!);
+        fs.mkdirSync(d, { recursive: true });
+        fs.writeFileSync(path.join(d, `img${i}.npy`), encodeNpy('u1', [28, 28], pixelsOf(i)));
+      }
+    }
+    const common = ['--plugin', pdir, '--data-dir', dataDir];
+
+    const listed = await runCli(['extensions', 'list', ...common, '--kind', 'dataset', '--json'], { cwd: parent });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toContainEqual(
+      expect.objectContaining({ kind: 'dataset', id: 'my_images', plugin: 'mstf-plugin-my-images' }),
+    );
+    const info = await runCli(['datasets', 'info', 'my_images', ...common, '--json'], { cwd: parent });
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      id: 'my_images',
+      task: 'binary-class',
+      classes: 2,
+      labelNames: classes,
+      channels: 1,
+      splits: counts,
+      sizes: [28, 64],
+      files: [{ size: 28, local: { path: path.join(dataDir, 'my_images') } }, { size: 64 }],
+    });
+
+    const scored = await runCli(
+      [
+        ...['proxies', 'score', ...common, '--backend', 'cpu', '--space', 'nb201', '--genotype', GENOTYPE],
+        ...['--channels', '4', '--dataset', 'my_images', '--indicators', 'jacob_cov', '--batch-size', '8', '--json'],
+      ],
+      { cwd: parent },
+    );
+    expect(scored.code, scored.stderr).toBe(0);
+    const result = JSON.parse(scored.stdout) as { scores: Record<string, number>; inputShape: number[] };
+    expect(result.inputShape).toEqual([28, 28, 1]);
+    const score = result.scores.jacob_cov!;
+    expect(Number.isFinite(score)).toBe(true);
+
+    // Independently: the same train split written out by hand (class 0's images, then class 1's, in file-name
+    // order) as an in-memory dataset, normalised by (v/255 - 0.5)/0.5, scored in this process: the same score.
+    const order = [0, 2, 4, 6, 1, 3, 5, 7];
+    const train: SplitData = {
+      images: Uint8Array.from(order.flatMap((i) => [...pixelsOf(i)])),
+      shape: [8, 28, 28, 1],
+      labels: Int32Array.from(order.map((i) => i % 2)),
+      labelWidth: 1,
+    };
+    const reference: Dataset = {
+      kind: 'dataset',
+      id: 'ref_images',
+      description: 'the same images by hand',
+      info: {
+        id: 'ref_images',
+        task: 'binary-class',
+        classes: 2,
+        labelNames: classes,
+        channels: 1,
+        splits: counts,
+        sizes: [28],
+        description: '',
+      },
+      isPresent: () => true,
+      load: async () => train,
+      normalise: (u8) => Float32Array.from(u8, (v) => (v / 255 - 0.5) / 0.5),
+    };
+    const refPlugin = definePlugin({
+      name: 'ref-images',
+      version: '0.0.0',
+      apiVersion: '^1.0.0',
+      provides: { dataset: ['ref_images'] },
+      register: (ctx) => ctx.add('dataset', reference),
+    });
+    const kernel = await bootTestKernel(refPlugin, { backend: 'cpu' });
+    try {
+      const ref = await scoreGenotype(kernel, {
+        space: 'nb201',
+        genotype: GENOTYPE,
+        dataset: 'ref_images',
+        indicators: 'jacob_cov',
+        batchSize: 8,
+        seed: 0,
+        spaceOptions: { channels: 4 },
+      });
+      expect(Math.abs(ref.scores.jacob_cov! - score)).toBeLessThan(1e-6 * Math.max(1, Math.abs(score)));
+    } finally {
+      kernel.dispose();
+    }
+  });
+
   it('unsupported kinds are refused naming the supported ones; --mstf-spec and --id are used', () => {
     const other = path.join(parent, 'mstf-plugin-opt');
-    expect(() => createPlugin({ name: 'mstf-plugin-opt', kind: 'engine', dir: parent, cwd: parent })).toThrow(
+    for (const kind of ['engine', 'executor']) {
+      expect(() => createPlugin({ name: 'mstf-plugin-opt', kind, dir: parent, cwd: parent })).toThrow(
+        new MstfError(
+          'INVALID_ARGUMENT',
+          `--kind ${kind}: no template for this kind (write it from its contract, docs/plugins.md); supported: indicator, searchSpace, objective, optimizer, dataset`,
+        ),
+      );
+    }
+    expect(() => createPlugin({ name: 'mstf-plugin-opt', kind: 'datasets', dir: parent, cwd: parent })).toThrow(
       new MstfError(
         'INVALID_ARGUMENT',
-        '--kind engine: no template for this kind; supported: indicator, searchSpace, objective, optimizer',
+        '--kind datasets: not an extension kind; supported: indicator, searchSpace, objective, optimizer, dataset',
       ),
     );
     expect(fs.existsSync(other)).toBe(false);
