@@ -8,6 +8,7 @@ export default class PluginNew extends MstfCommand<typeof PluginNew> {
   static override examples = [
     '<%= config.bin %> plugin new mstf-plugin-l1 --kind indicator',
     '<%= config.bin %> plugin new mstf-plugin-chain --kind searchSpace --dir ~/src',
+    '<%= config.bin %> plugin new mstf-plugin-my-images --kind dataset',
     '<%= config.bin %> plugin new mstf-plugin-l1 --kind indicator --mstf-spec ^0.1.0',
   ];
   static override args = {
@@ -18,7 +19,7 @@ export default class PluginNew extends MstfCommand<typeof PluginNew> {
   };
   static override flags = {
     kind: Flags.string({
-      description: `extension kind of the template (${TEMPLATE_KINDS.join(', ')})`,
+      description: `extension kind of the template (${TEMPLATE_KINDS.join(', ')}; executor and engine have none: write them from their contract)`,
       required: true,
     }),
     dir: Flags.string({ description: 'parent directory of the new package (default: the working directory)' }),
@@ -53,5 +54,9 @@ export default class PluginNew extends MstfCommand<typeof PluginNew> {
     const install = r.mstfSpec.startsWith('file:') ? 'npm install --ignore-scripts' : 'npm install';
     this.log(`  cd ${r.dir} && ${install} && npm test`);
     this.log(`  mstf extensions list --plugin ${r.dir}`);
+    if (r.kind === 'dataset') {
+      this.log(`  put your images in <data dir>/${r.id}/<train|val|test>/<class>/<name>.npy (see README.md), then`);
+      this.log(`  mstf datasets info ${r.id} --plugin ${r.dir} --data-dir <data dir>`);
+    }
   }
 }
