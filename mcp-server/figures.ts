@@ -45,13 +45,19 @@ function workerFile(): string {
   return file;
 }
 
+/**
+ * The server's two thread pools (this figure thread, score_architecture's scoring threads) both end a thread after
+ * this long without work. Two pools, not one with two task kinds: docs/decisions.md "MCP thread pools (#17)".
+ */
+export const THREAD_IDLE_MS = 60_000;
+
 let pool: Piscina | undefined;
 
 async function render(
   ctx: McpContext,
   what: { kind: 'architecture'; request: ArchRequest } | { kind: 'pareto'; searchId: string },
 ): Promise<Buffer> {
-  pool ??= new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
+  pool ??= new Piscina({ filename: workerFile(), minThreads: 0, maxThreads: 1, idleTimeout: THREAD_IDLE_MS });
   // The server's own --plugin values, so a third-party space draws in the thread as it does here.
   const extraPlugins = ctx.childFlags.flatMap((f, i) => (ctx.childFlags[i - 1] === '--plugin' ? [f] : []));
   const task: FigureTask = { settings: ctx.settings, extraPlugins, options: ctx.kernel.boot.options, ...what };

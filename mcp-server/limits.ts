@@ -8,7 +8,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { MstfError, zodLine } from '../core/errors.js';
 import type { NetworkIR } from '../core/ir/types.js';
-import { backpropBytes } from '../core/indicators/runner.js';
+import { estimateBytes } from '../core/memory/estimate.js';
 import type { Kernel } from '../core/kernel/loader.js';
 import { resolveSearchConfig, totalEvaluations } from '../core/search/config.js';
 import { resolveSetup } from '../core/search/setup.js';
@@ -85,9 +85,12 @@ interface RunningJob {
   exitCode(): number | null;
 }
 
-/** Peak memory of a job, estimated from its network: activations of a batch kept for backprop, x2 (see runner). */
+/**
+ * Peak memory of a job, estimated from its network: one backward pass of a batch (core/memory/estimate.ts
+ * 'backward', the indicator runner's estimate), for searches and trainings alike.
+ */
 export function estimateJobBytes(ir: NetworkIR, batchSize: number): number {
-  return backpropBytes(ir, batchSize);
+  return estimateBytes(ir, 'backward', batchSize);
 }
 
 /** Architectures sampled for a search's memory estimate. */

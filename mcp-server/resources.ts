@@ -13,7 +13,7 @@ import { architecturePng, memberRequest, paretoPng, PNG } from './figures.js';
 import { isNotFound, page, resourceNotFound } from './result.js';
 import { listSearchSummaries, searchService } from './searches.js';
 import { shapeReport } from './tools/training.js';
-import { listTrainingIds, trainingReport } from './trainings.js';
+import { listTrainingIds, listTrainingReports, trainingReport, trainingRow } from './trainings.js';
 
 export const SEARCHES_URI = 'mstf://searches';
 export const TRAININGS_URI = 'mstf://trainings';
@@ -42,19 +42,6 @@ async function read<T>(uri: string, body: () => T | Promise<T>): Promise<T> {
   }
 }
 
-function trainingRow(ctx: McpContext, id: string) {
-  const r = trainingReport(ctx, id);
-  return {
-    trainingId: r.trainingId,
-    name: r.name,
-    dataset: r.dataset,
-    state: r.state,
-    epoch: r.epoch,
-    epochs: r.epochs,
-    test: r.test,
-  };
-}
-
 /**
  * Resources: the search list, one search (config + status), its Pareto front, the training list and one
  * training. Clients may subscribe to any of them; see watchSubscriptions for when `notifications/resources/updated`
@@ -81,13 +68,7 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     },
     async (uri) =>
       json(uri.href, {
-        trainings: listTrainingIds(ctx).flatMap((id) => {
-          try {
-            return [trainingRow(ctx, id)];
-          } catch {
-            return [];
-          }
-        }),
+        trainings: listTrainingReports(ctx).map(trainingRow),
       }),
   );
 

@@ -215,3 +215,27 @@ export function trainingReport(ctx: McpContext, id: string): TrainingReport {
     error,
   };
 }
+
+/** Every training of this workspace that reads (a directory that holds no training is left out). */
+export function listTrainingReports(ctx: McpContext): TrainingReport[] {
+  return listTrainingIds(ctx).flatMap((id) => {
+    try {
+      return [trainingReport(ctx, id)];
+    } catch {
+      return []; // a directory that holds no training
+    }
+  });
+}
+
+/** One training in a list: the rows of list_trainings and of the mstf://trainings resource. */
+export function trainingRow(r: TrainingReport) {
+  return {
+    trainingId: r.trainingId,
+    name: r.name,
+    dataset: r.dataset,
+    state: r.state,
+    epoch: r.epoch,
+    epochs: r.epochs,
+    test: r.test,
+  };
+}

@@ -114,7 +114,7 @@ export interface BackendDecision {
 
 /** A backend whose memory is bounded: work past `bytes` is refused up front instead of aborting the process. */
 export interface MemoryLimit {
-  /** Bytes one pass may use (estimates: backpropBytes, forwardPeakBytes). */
+  /** Bytes one pass may use (core/memory/estimate.ts: 'forward', 'backward', 'secondOrder'). */
   bytes: number;
   /** The bounded backend's name (for messages). */
   backend: string;

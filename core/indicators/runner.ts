@@ -15,7 +15,7 @@
  *   details.leakedTensors (indicators must release every tensor they create).
  */
 import { MstfError, oneLine } from '../errors.js';
-import { inferShapes } from '../ir/shapes.js';
+import { estimateBytes } from '../memory/estimate.js';
 import type { Batch } from '../contracts/dataset.js';
 import type { Engine, Network, TensorApi, tf } from '../contracts/engine.js';
 import type { Indicator, IndicatorContext, IndicatorDetails } from '../contracts/indicator.js';
@@ -50,24 +50,14 @@ export function nonFiniteLabel(v: number): string | undefined {
 /*
  * A backend with bounded memory (the engine's memoryLimit: tfjs' wasm, a 4 GiB heap that an allocation past it
  * aborts for the rest of the process) gets a backward pass refused up front (a recorded indicator error, not a
- * dead process) when the estimate below passes the engine's limit: every activation on the tape plus about as
- * much again for gradients and kernel temporaries.
+ * dead process) when its estimate (core/memory/estimate.ts: 'backward', or 'secondOrder' for grasp's double
+ * backward) passes the engine's limit.
  */
-/** Peak tensor bytes of grasp's second-order pass / grad_norm's backward pass (tf.profile, NB201 cell): 5.0. */
-const SECOND_ORDER_MEMORY_FACTOR = 5;
-
-/** Bytes of every node's float32 output for a batch of n, times 2 for the backward pass. */
-export function backpropBytes(ir: NetworkIR, n: number): number {
-  let floats = 0;
-  for (const shape of inferShapes(ir).values()) floats += shape.reduce((a, b) => a * b, 1);
-  return floats * n * 4 * 2;
-}
-
 function checkBackpropMemory(engine: Engine, id: string, ir: NetworkIR, batch: Batch, secondOrder: boolean): void {
   const limit = engine.memoryLimit(engine.tf.getBackend());
   if (!limit) return;
   const n = batch.shape[0];
-  const bytes = backpropBytes(ir, n) * (secondOrder ? SECOND_ORDER_MEMORY_FACTOR : 1);
+  const bytes = estimateBytes(ir, secondOrder ? 'secondOrder' : 'backward', n);
   if (bytes <= limit.bytes) return;
   const perExample = bytes / n;
   const maxBatch = Math.max(1, Math.floor(limit.bytes / perExample));

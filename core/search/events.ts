@@ -1,5 +1,6 @@
 import type { ResolvedSearchConfig } from './config.js';
-import type { SearchStatus, SelectedArchitecture } from '../store/types.js';
+import { z } from 'zod';
+import { SEARCH_STATUSES, type SearchStatus, type SelectedArchitecture } from '../store/types.js';
 
 /** onCandidateEvaluated: one candidate stored (evaluated now, or reused from the store). */
 export interface CandidateEvent {
@@ -80,19 +81,24 @@ export interface SearchDetails extends SearchSummary {
   finishedAt: string | null;
 }
 
-export interface SearchStatusReport {
-  id: string;
-  status: SearchStatus;
-  generation: number;
-  generations: number;
-  evaluated: number;
-  total: number;
+/**
+ * `status(id)`: what `mstf runs status` prints and the fields MCP get_search_status answers (it adds percent,
+ * pollAfterSeconds and logFile). One definition: the MCP output schema is built from this shape.
+ */
+export const searchStatusReportShape = {
+  id: z.string(),
+  status: z.enum(SEARCH_STATUSES),
+  generation: z.number().describe('last checkpointed generation (0-based; -1: none yet)'),
+  generations: z.number(),
+  evaluated: z.number().describe('candidates stored so far'),
+  total: z.number().describe('candidates the search stores in all'),
   /** Best raw value per indicator over the candidates stored so far (finite values only). */
-  best: Record<string, number | null>;
-  etaSeconds: number | null;
-  heartbeat: string | null;
-  pid: number | null;
+  best: z.record(z.string(), z.number().nullable()).describe('best raw value per indicator so far'),
+  etaSeconds: z.number().nullable(),
+  heartbeat: z.string().nullable(),
+  pid: z.number().nullable(),
   /** A live process is running it now. */
-  alive: boolean;
-  error: string | null;
-}
+  alive: z.boolean().describe('a live process runs it now'),
+  error: z.string().nullable(),
+};
+export type SearchStatusReport = z.infer<z.ZodObject<typeof searchStatusReportShape>>;

@@ -2,39 +2,22 @@ import type { Dataset } from '../contracts/dataset.js';
 import type { SearchSpace } from '../contracts/search-space.js';
 import type { Engine } from '../contracts/engine.js';
 import { MstfError } from '../errors.js';
-import type { NetworkIR } from '../ir/types.js';
-import { inferShapes } from '../ir/shapes.js';
-import { backpropBytes } from '../indicators/runner.js';
+import { estimateBytes, type MemoryPurpose } from '../memory/estimate.js';
 import { Rng } from '../util/rng.js';
 import { deriveSeed } from './seeds.js';
 
 /** How many networks are sampled to find the lightest one the space can produce. */
 const PROBES = 16;
 
-/**
- * A forward pass frees each activation once its consumers ran, so its peak is a few of the largest activations
- * at once: 3 x the largest node output x batch x 4 bytes (an op's input, its output, and one skip). Measured:
- * jacob_cov (forward only) on a sampled mstf network at 800x800, C0 = 16, batch 32 aborts the wasm module and the
- * process (estimate 11.0 GiB, peak RSS 4.2 GB); the same network at 224x224 is 0.86 GiB.
- */
-export function forwardPeakBytes(ir: NetworkIR, n: number): number {
-  let largest = 0;
-  for (const shape of inferShapes(ir).values())
-    largest = Math.max(
-      largest,
-      shape.reduce((a, b) => a * b, 1),
-    );
-  return 3 * largest * n * 4;
-}
-
-export type MemoryEstimate = (ir: NetworkIR, n: number) => number;
+/** The two estimates (core/memory/estimate.ts) an indicator batch is checked with. */
+type IndicatorPurpose = Extract<MemoryPurpose, 'forward' | 'backward'>;
 
 /**
  * Lightest estimate (bytes) for a batch of `batch` images at `size` over PROBES networks sampled
  * with `seed` (the same genotypes at every size, so sizes compare like for like).
  */
 function lightestBytes(
-  estimate: MemoryEstimate,
+  purpose: IndicatorPurpose,
   space: SearchSpace,
   options: unknown,
   dataset: Dataset,
@@ -51,7 +34,7 @@ function lightestBytes(
   for (let i = 0; i < PROBES; i++) {
     const g = instance.sample(rng);
     if (instance.isDegenerate(g)) continue;
-    best = Math.min(best, estimate(instance.decode(g), batch));
+    best = Math.min(best, estimateBytes(instance.decode(g), purpose, batch));
   }
   return best;
 }
@@ -59,9 +42,9 @@ function lightestBytes(
 /**
  * Called when some indicator reads the data batch. On the wasm backend (4 GiB heap) a search at a size where
  * even the lightest of PROBES sampled networks cannot run the indicator batch would fail nearly every candidate:
- * backpropagating indicators are refused one by one by the runner (estimate: backpropBytes), and a forward-only
+ * backpropagating indicators are refused one by one by the runner (estimate: 'backward'), and a forward-only
  * one (jacob_cov) that overflows the heap aborts the wasm module and with it the process (estimate:
- * forwardPeakBytes). Refuse it up front instead, naming the largest of the dataset's sizes that fits and the
+ * 'forward'). Refuse it up front instead, naming the largest of the dataset's sizes that fits and the
  * largest batch at this size. Other backends are not limited here.
  */
 export function checkSearchMemory(p: {
@@ -81,14 +64,14 @@ export function checkSearchMemory(p: {
   if (!limit) return;
   const budget = limit.bytes;
   const seed = deriveSeed(p.seed, 'memory-probe');
-  const estimate: MemoryEstimate = p.backward ? backpropBytes : forwardPeakBytes;
+  const purpose: IndicatorPurpose = p.backward ? 'backward' : 'forward';
   const what = p.backward ? 'to backpropagate' : 'for a forward pass';
-  const bytes = lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, p.size, p.batchSize, seed);
+  const bytes = lightestBytes(purpose, p.space, p.spaceOptions, p.dataset, p.size, p.batchSize, seed);
   if (bytes <= budget) return;
   const fits = [...p.dataset.info.sizes]
     .filter((s) => s < p.size)
     .sort((a, b) => b - a)
-    .find((s) => lightestBytes(estimate, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= budget);
+    .find((s) => lightestBytes(purpose, p.space, p.spaceOptions, p.dataset, s, p.batchSize, seed) <= budget);
   const maxBatch = Math.floor((budget / bytes) * p.batchSize);
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   throw new MstfError(

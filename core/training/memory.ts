@@ -1,15 +1,14 @@
 /**
- * Memory of a training step and of an evaluation forward, estimated from the IR, and the micro-batch that
- * keeps a step inside the backend's memory limit.
+ * The micro-batch that keeps a training step inside the backend's memory limit, from the estimates of a
+ * training step and of an evaluation forward (core/memory/estimate.ts).
  *
  * Why: the wasm backend's heap cannot grow past 4 GiB, and an allocation past it aborts the wasm module for
  * the rest of the process. A step that would not fit is split into micro-batches whose gradients are
  * accumulated (micro-batch.ts); one that does not fit even for one example is refused before anything runs.
  */
 import { MstfError } from '../errors.js';
-import { inferShapes } from '../ir/shapes.js';
-import { networkCost } from '../ir/cost.js';
 import type { NetworkIR } from '../ir/types.js';
+import { bytesFor, estimateMemory, largestFitting, type StepMemory } from '../memory/estimate.js';
 
 /** A backend's hard memory limit, where it has one. */
 export interface MemoryLimit {
@@ -30,67 +29,11 @@ export function backendMemoryLimit(backend: string): MemoryLimit | undefined {
   return LIMITS[backend];
 }
 
-/**
- * Calibration (wasm heap high-water mark after one step in a fresh process, 28x28x1 inputs, 2 classes,
- * batches 4 and 16; docs/decisions.md "Training memory"). MSTF at C0 = 128 (33.2 MB of float32 activations
- * per example, 4.5 M parameters): 647 MB and 2,347 MB. ResNet-50 (34.4 MB, 23.5 M parameters): 1,049 MB and
- * 2,720 MB. So a step holds 4.05-4.27x the activations per example (activations kept on the tape, their
- * gradients, which tfjs keeps until the backward pass ends, and the conv kernels' transposed copies) and
- * about 5x the parameters (weights, gradients, Adam's two moments and temporaries), plus one more for the
- * accumulated gradients. An evaluation forward keeps every activation of its chunk until the chunk ends:
- * MSTF C0 = 128 at batch 32, 1,860 MB (1.65x the activations per example).
- * ResNet-18 at batch 128 (6.1 MB, 11.2 M parameters): 3,268 MB, 3.9x. The factors below are those
- * measurements rounded up, times a margin of 10% for heap fragmentation (the unmargined estimate is already
- * 5-11% above each measured peak, which itself includes up to 96 MB of emscripten growth step).
- */
-const MARGIN = 1.1;
-export const CALIBRATION = {
-  trainPerActivation: 4.3 * MARGIN,
-  trainPerParam: 6 * MARGIN,
-  evalPerActivation: 1.7 * MARGIN,
-  evalPerParam: 1 * MARGIN,
-  /** The wasm module itself (16 MB), its stack, the input batch and small tensors. */
-  baseBytes: 32 * 2 ** 20,
-};
+/** Peak memory of one training step (forward, backward, accumulation, Adam): estimate 'trainStep'. */
+export const trainStepMemory = (ir: NetworkIR): StepMemory => estimateMemory(ir, 'trainStep');
 
-export interface StepMemory {
-  /** Bytes that do not depend on the batch (parameters, gradients, optimizer state). */
-  fixedBytes: number;
-  /** Bytes per example of the batch. */
-  perExampleBytes: number;
-}
-
-/** float32 elements of every node's output for one example. */
-export function activationFloats(ir: NetworkIR): number {
-  let floats = 0;
-  for (const shape of inferShapes(ir).values()) floats += shape.reduce((a, b) => a * b, 1);
-  return floats;
-}
-
-/** Peak memory of one training step (forward, backward, accumulation, Adam) as fixed + per-example bytes. */
-export function trainStepMemory(ir: NetworkIR): StepMemory {
-  const params = networkCost(ir).params;
-  return {
-    fixedBytes: CALIBRATION.baseBytes + params * 4 * CALIBRATION.trainPerParam,
-    perExampleBytes: activationFloats(ir) * 4 * CALIBRATION.trainPerActivation,
-  };
-}
-
-/** Peak memory of one evaluation forward (batchnorm in eval mode, no tape). */
-export function evalMemory(ir: NetworkIR): StepMemory {
-  const params = networkCost(ir).params;
-  return {
-    fixedBytes: CALIBRATION.baseBytes + params * 4 * CALIBRATION.evalPerParam,
-    perExampleBytes: activationFloats(ir) * 4 * CALIBRATION.evalPerActivation,
-  };
-}
-
-export const bytesFor = (m: StepMemory, n: number): number => m.fixedBytes + m.perExampleBytes * n;
-
-/** Largest n <= cap whose estimate fits `limit` (0 when not even one example does). */
-export function largestFitting(m: StepMemory, limit: number, cap: number): number {
-  return Math.max(0, Math.min(cap, Math.floor((limit - m.fixedBytes) / m.perExampleBytes)));
-}
+/** Peak memory of one evaluation forward (batchnorm in eval mode, no tape): estimate 'evalForward'. */
+export const evalMemory = (ir: NetworkIR): StepMemory => estimateMemory(ir, 'evalForward');
 
 /** Sizes of the micro-batches of a batch of n split into ceil(n / micro) near-equal parts (larger first). */
 export function microBatchSizes(n: number, micro: number): number[] {

@@ -13,7 +13,7 @@ import { archContextShape, contextOf, searchMember, type ArchContext } from '../
 import type { McpContext } from '../context.js';
 import { guarded, ok } from '../result.js';
 import { detail, DETAIL_SUMMARY_NOTE, idempotentRead } from './common.js';
-import { architecturePng, imageContent, memberRequest } from '../figures.js';
+import { architecturePng, imageContent, memberRequest, THREAD_IDLE_MS } from '../figures.js';
 
 const genotype = z
   .string()
@@ -62,10 +62,13 @@ const layerShape = z.object({
   params: z.number(),
 });
 
-/** Threads that score architectures for this server; they end after a minute without work. */
+/**
+ * Threads that score architectures for this server; they end after a minute without work (THREAD_IDLE_MS). Not
+ * shared with the figure thread: docs/decisions.md "MCP thread pools (#17)".
+ */
 let pool: EvaluationPool | undefined;
 function scoringPool(): EvaluationPool {
-  pool ??= new EvaluationPool(defaultWorkers(), { idleTimeoutMs: 60_000 });
+  pool ??= new EvaluationPool(defaultWorkers(), { idleTimeoutMs: THREAD_IDLE_MS });
   return pool;
 }
 

@@ -6,6 +6,7 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import { z } from 'zod';
 import { MstfError } from '../../core/errors.js';
 import { SearchConfigSchema } from '../../core/search/config.js';
+import { searchStatusReportShape } from '../../core/search/events.js';
 import { isSearchAlive } from '../../core/search/service.js';
 import { SEARCH_STATUSES } from '../../core/store/types.js';
 import { archContextShape, searchArchitectureShape, searchResults, type FrontMember } from '../architectures.js';
@@ -53,21 +54,14 @@ export const summaryShape = z.object({
   createdAt: z.string(),
 });
 
+/** get_search_status: SearchService.status's fields (one definition, core/search/events.ts) plus the server's. */
+const { heartbeat: reportedHeartbeat, pid: reportedPid, ...reported } = searchStatusReportShape;
 const statusShape = {
-  id: z.string(),
-  status,
-  generation: z.number().describe('last checkpointed generation (0-based; -1: none yet)'),
-  generations: z.number(),
-  evaluated: z.number().describe('candidates stored so far'),
-  total: z.number().describe('candidates the search stores in all'),
+  ...reported,
   percent: z.number().describe('evaluated / total, in percent'),
-  best: scoreMap.describe('best raw value per indicator so far'),
-  etaSeconds: z.number().nullable(),
   pollAfterSeconds: z.number().nullable().describe('when another get_search_status is worth it (null: finished)'),
-  alive: z.boolean().describe('a live process runs it now'),
-  error: z.string().nullable(),
-  heartbeat: z.string().nullable().optional().describe('detail "full"'),
-  pid: z.number().nullable().optional().describe('detail "full"'),
+  heartbeat: reportedHeartbeat.optional().describe('detail "full"'),
+  pid: reportedPid.optional().describe('detail "full"'),
   logFile: z.string().nullable().optional().describe('output of the background process (detail "full")'),
 };
 

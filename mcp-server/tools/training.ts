@@ -13,7 +13,13 @@ import { searchMember } from '../architectures.js';
 import type { McpContext } from '../context.js';
 import { spawnMstf } from '../detached.js';
 import { guarded, ok, page } from '../result.js';
-import { listTrainingIds, rememberTrainingDir, trainingReport, type TrainingReport } from '../trainings.js';
+import {
+  listTrainingReports,
+  rememberTrainingDir,
+  trainingReport,
+  trainingRow,
+  type TrainingReport,
+} from '../trainings.js';
 import {
   cursorArg,
   detail,
@@ -369,25 +375,9 @@ export function registerTrainingTools(server: McpServer, ctx: McpContext): void 
     },
     async ({ limit, cursor, state: only, dataset }) =>
       guarded(() => {
-        const rows = listTrainingIds(ctx)
-          .map((id) => {
-            try {
-              return trainingReport(ctx, id);
-            } catch {
-              return undefined; // a directory that holds no training
-            }
-          })
-          .filter((r): r is TrainingReport => r !== undefined)
+        const rows = listTrainingReports(ctx)
           .filter((r) => (only === undefined || r.state === only) && (dataset === undefined || r.dataset === dataset))
-          .map((r) => ({
-            trainingId: r.trainingId,
-            name: r.name,
-            dataset: r.dataset,
-            state: r.state,
-            epoch: r.epoch,
-            epochs: r.epochs,
-            test: r.test,
-          }));
+          .map(trainingRow);
         const p = page(rows, limit, cursor);
         return ok({ total: p.total, trainings: p.items, ...(p.nextCursor ? { nextCursor: p.nextCursor } : {}) });
       }),

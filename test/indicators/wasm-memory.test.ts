@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../plugins/engine-tfjs/tf.js';
 import { ensureBackend } from '../../plugins/engine-tfjs/backend.js';
-import { backpropBytes, scoreArchitecture } from '../../core/indicators/runner.js';
+import { scoreArchitecture } from '../../core/indicators/runner.js';
+import { estimateBytes } from '../../core/memory/estimate.js';
 import { indicators } from '../../plugins/indicators/index.js';
 import type { NetworkIR } from '../../core/ir/types.js';
 import { randomBatch } from './reference.js';
@@ -17,6 +18,7 @@ const big: NetworkIR = {
   ],
   output: 'fc',
 };
+const backpropBytes = (ir: NetworkIR, n: number) => estimateBytes(ir, 'backward', n);
 const floatsPerExample = 512 * 512 * 3 + 512 * 512 * 64 + 64 + 2;
 
 describe('wasm memory guard for backpropagating indicators', () => {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MstfError } from '../../core/errors.js';
 import { resnetIR } from '../../core/models/resnet.js';
-import {
-  activationFloats,
-  backendMemoryLimit,
-  bytesFor,
-  microBatchSizes,
-  planMemory,
-  trainStepMemory,
-} from '../../core/training/memory.js';
+import { activationFloats, bytesFor } from '../../core/memory/estimate.js';
+import { backendMemoryLimit, microBatchSizes, planMemory, trainStepMemory } from '../../core/training/memory.js';
 import { mstfSpace } from '../../plugins/space-mstf/space.js';
 import { tinyIR } from './fixtures.js';
 
