@@ -6,7 +6,7 @@
  * mode (batchnorm on batch statistics, running statistics never written back); ReLU masks and max-pool
  * positions are constants of the second derivative, as in PyTorch's autograd.
  *
- * H g comes from core/engine/second-order.ts (double backpropagation through the engine's own kernels):
+ * H g comes from plugins/engine-tfjs/second-order.ts (double backpropagation through the engine's own kernels):
  * exact up to float32 rounding (tested against a float64 PyTorch double backward). g and H g come from
  * one forward/backward pass and one second-order pass (the reference runs the first pass twice; same
  * weights, same batch, same numbers).

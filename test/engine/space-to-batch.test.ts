@@ -1,5 +1,5 @@
 /**
- * The wasm SpaceToBatchND / BatchToSpaceND copies (core/engine/wasm-kernels/space-to-batch.ts) against the
+ * The wasm SpaceToBatchND / BatchToSpaceND copies (plugins/engine-tfjs/wasm-kernels/space-to-batch.ts) against the
  * cpu backend's stock kernels: bit-identical outputs, paddings/crops on every side, non-square blocks, and
  * the dilated-conv round trip through both (with its gradient).
  */
