@@ -1,3 +1,4 @@
+import { checkSearchOptions, searchOptionsRecord } from './options-record.js';
 import { inject, injectable } from 'tsyringe';
 import { MstfError, isMstfError, oneLine } from '../errors.js';
 import { KernelStore, KernelToken } from '../kernel/services.js';
@@ -168,8 +169,8 @@ export class SearchService {
   /** Validate a search config against the registered extensions and the data, then store it `queued`. */
   create(input: unknown): string {
     const config = resolveSearchConfig(input);
-    resolveSetup(this.kernel, config);
-    return this.store.createSearch(config);
+    const setup = resolveSetup(this.kernel, config);
+    return this.store.createSearch(config, searchOptionsRecord(this.kernel, setup));
   }
 
   list(): SearchRecord[] {
@@ -187,6 +188,7 @@ export class SearchService {
     const record = store.requireSearch(id);
     if (record.status === 'completed') return this.summary(id);
     const setup = resolveSetup(this.kernel, record.config);
+    checkSearchOptions(id, record.options, searchOptionsRecord(this.kernel, setup));
     const executor = opts.executor?.id ? this.kernel.registry('executor').get(opts.executor.id) : setup.executor;
     store.claimSearch(id, process.pid, (s) => isSearchAlive(s));
 

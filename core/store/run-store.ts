@@ -70,6 +70,7 @@ interface SearchRow {
   created_at: string;
   updated_at: string;
   config: string;
+  options: string | null;
   seed: number;
   status: SearchStatus;
   pid: number | null;
@@ -234,16 +235,26 @@ export class RunStore {
 
   // ---- searches ---------------------------------------------------------------------------------
 
-  createSearch(config: ResolvedSearchConfig): string {
+  /** A queued search; `options`: the extension options its numbers depend on (compared on every run). */
+  createSearch(config: ResolvedSearchConfig, options?: Record<string, unknown>): string {
     const id = newSearchId();
     const t = now();
     const total = totalEvaluations(config);
     this.db
       .prepare(
-        `INSERT INTO searches (id, created_at, updated_at, config, seed, status, generations, total)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO searches (id, created_at, updated_at, config, seed, status, generations, total, options)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       )
-      .run(id, t, t, JSON.stringify(config), config.seed, config.generations, total);
+      .run(
+        id,
+        t,
+        t,
+        JSON.stringify(config),
+        config.seed,
+        config.generations,
+        total,
+        options === undefined ? null : JSON.stringify(options),
+      );
     return id;
   }
 
@@ -635,6 +646,7 @@ function toSearch(r: SearchRow): SearchRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     config: JSON.parse(r.config) as ResolvedSearchConfig,
+    options: r.options === null ? null : fromJson<Record<string, unknown>>(r.options),
     seed: r.seed,
     status: r.status,
     pid: r.pid,

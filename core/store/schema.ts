@@ -138,6 +138,17 @@ ALTER TABLE checkpoints ADD COLUMN population TEXT;
 `,
     columns: [{ table: 'checkpoints', column: 'population' }],
   },
+  {
+    version: 4,
+    description: 'searches record the extension options their numbers depend on (a resume must use the same)',
+    sql: `
+-- The options of the space, optimizer, objective, dataset and every score the search reads, after budget knobs,
+-- by "<kind>.<id>", JSON with sorted keys (core/search/options-record.ts). NULL for searches created before
+-- schema 4: those resume without the check.
+ALTER TABLE searches ADD COLUMN options TEXT;
+`,
+    columns: [{ table: 'searches', column: 'options' }],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -18,6 +18,8 @@ export interface SearchRecord {
   createdAt: string;
   updatedAt: string;
   config: ResolvedSearchConfig;
+  /** The extension options the search's numbers depend on, by "<kind>.<id>" (null: created before schema 4). */
+  options: Record<string, unknown> | null;
   seed: number;
   status: SearchStatus;
   pid: number | null;
