@@ -52,6 +52,18 @@ function checkSameNetwork(ir: NetworkIR, modelDir: string): void {
   }
 }
 
+/** A conv kernel from tfjs's [kh, kw, in, out] order to PyTorch's [out, in, kh, kw]. */
+function hwioToOihw(data: Float32Array, kh: number, kw: number, ci: number, co: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let a = 0; a < kh; a++)
+    for (let b = 0; b < kw; b++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) {
+          out[((o * ci + i) * kh + a) * kw + b] = data[((a * kw + b) * ci + i) * co + o]!;
+        }
+  return out;
+}
+
 /** tfjs layout -> PyTorch layout. */
 function toTorchLayout(
   node: IRNode,
@@ -62,26 +74,13 @@ function toTorchLayout(
   if (role !== 'weight') return { shape, data };
   if (node.op === 'conv') {
     const [kh, kw, ci, co] = shape as [number, number, number, number];
-    const out = new Float32Array(data.length);
-    for (let a = 0; a < kh; a++)
-      for (let b = 0; b < kw; b++)
-        for (let i = 0; i < ci; i++)
-          for (let o = 0; o < co; o++) {
-            out[((o * ci + i) * kh + a) * kw + b] = data[((a * kw + b) * ci + i) * co + o]!;
-          }
-    return { shape: [co, ci, kh, kw], data: out };
+    return { shape: [co, ci, kh, kw], data: hwioToOihw(data, kh, kw, ci, co) };
   }
   if (node.op === 'depthwise') {
-    // tf output channel c*m + j <- input channel c; PyTorch groups=C orders its outputs the same way.
+    // tf output channel c*m + j <- input channel c; PyTorch groups=C orders its outputs the same way, so the
+    // [kh, kw, c, m] kernel is a conv kernel with one input channel and c*m outputs.
     const [kh, kw, c, m] = shape as [number, number, number, number];
-    const out = new Float32Array(data.length);
-    for (let a = 0; a < kh; a++)
-      for (let b = 0; b < kw; b++)
-        for (let i = 0; i < c; i++)
-          for (let j = 0; j < m; j++) {
-            out[((i * m + j) * kh + a) * kw + b] = data[((a * kw + b) * c + i) * m + j]!;
-          }
-    return { shape: [c * m, 1, kh, kw], data: out };
+    return { shape: [c * m, 1, kh, kw], data: hwioToOihw(data, kh, kw, 1, c * m) };
   }
   if (node.op === 'dense') {
     const [inputs, units] = shape as [number, number];

@@ -429,19 +429,10 @@ function statusWithProcess(ctx: McpContext, id: string) {
   // Poll about ten times over what is left, never more often than every 2 s nor less than every 30 s.
   const pollAfterSeconds = finished ? null : Math.min(MAX_WAIT_S, Math.max(2, Math.round((s.etaSeconds ?? 20) / 10)));
   return {
-    id: s.id,
-    status: s.status,
-    generation: s.generation,
-    generations: s.generations,
-    evaluated: s.evaluated,
-    total: s.total,
+    ...s,
     percent: percentOf(s.evaluated, s.total),
-    best: s.best,
     etaSeconds: s.etaSeconds === null ? null : Math.round(s.etaSeconds * 10) / 10,
     pollAfterSeconds,
-    heartbeat: s.heartbeat,
-    pid: s.pid,
-    alive: s.alive,
     error,
     logFile: fs.existsSync(logFile) ? logFile : null,
   };
