@@ -56,4 +56,5 @@ export * from './evaluation/spec.js';
 export * from './evaluation/context.js';
 export * from './evaluation/runtime.js';
 export * from './util/values.js';
+export { writeFileAtomic } from './util/temp.js';
 // ---- end of plugin kit

@@ -3,6 +3,7 @@
  * tfjs, with a training's weights or mstf's seeded initialisation. Files are written next to the
  * target and renamed, so a failed export leaves nothing half-written.
  */
+import { writeFileAtomic } from '../util/temp.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,10 +59,7 @@ export interface ExportResult {
 
 function writeAtomic(file: string, data: Uint8Array | string): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, data);
   } catch (e) {
     throw new MstfError('INVALID_ARGUMENT', `--out ${file}: cannot write (${messageOf(e)})`);
   }

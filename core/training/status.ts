@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MstfError } from '../errors.js';
-import { removeStaleTemps } from '../util/temp.js';
+import { removeStaleTemps, writeFileAtomic } from '../util/temp.js';
 
 export const STATUS_FILE = 'status.json';
 
@@ -37,16 +37,8 @@ export interface TrainingStatus {
 
 /** Write JSON through a temporary file and a rename, so a reader never sees half a file. */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  removeStaleTemps(file, '.'); // `<file>.<pid>.tmp` of a killed process
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true }); // ENOSPC mid-write: no half file left behind
-    throw e;
-  }
+  removeStaleTemps(file, '.'); // `<file>.<pid>...tmp` of a killed process
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function writeStatus(outDir: string, status: TrainingStatus): void {

@@ -1,5 +1,7 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** Whether a process with this pid runs (EPERM: it does, as another user). */
 export function processAlive(pid: number): boolean {
@@ -38,4 +40,22 @@ export function removeStaleTemps(target: string, marker: string): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * Write through a temporary file and a rename, so a reader never sees half a file. The temporary name is
+ * `<file>.<pid>-<thread>-<random>.tmp`: unique across the threads of one process (pool threads may write the
+ * same cache entry at once) and, by its pid, recognised by `removeStaleTemps(file, '.')` after a kill. A failed
+ * write (ENOSPC) removes its temporary file at once.
+ */
+export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}-${threadId}-${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -17,6 +17,7 @@ import {
   type DatasetStorage,
   type LocalFile,
   stripUndefined,
+  writeFileAtomic,
 } from '../../core/index.js';
 import {
   CSV_FILES,
@@ -288,14 +289,6 @@ function safeName(key: string): string {
   return /^[A-Za-z0-9._-]+$/.test(key) ? key : crypto.createHash('sha1').update(key).digest('hex');
 }
 
-/** Write then rename, so an interrupted run never leaves a half cache entry. */
-function writeAtomic(file: string, data: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
 function cachedImage(cacheDir: string, source: ImageSource, im: CbisImage, size: number): Uint8Array {
   const file = path.join(cacheDir, `img-${size}`, `${safeName(im.key)}.u8`);
   try {
@@ -306,7 +299,7 @@ function cachedImage(cacheDir: string, source: ImageSource, im: CbisImage, size:
   }
   const g = source.decode(source.imageFile(im));
   const small = resizeImage({ data: g.pixels, height: g.rows, width: g.cols, channels: 1 }, size, size).data;
-  writeAtomic(file, small);
+  writeFileAtomic(file, small);
   return small;
 }
 
@@ -324,6 +317,6 @@ function cachedProportion(cacheDir: string, source: ImageSource, a: Abnormality)
   let count = 0;
   for (let i = 0; i < mask.pixels.length; i++) if (mask.pixels[i]! >= 128) count++;
   const p = count / mask.pixels.length;
-  writeAtomic(file, String(p));
+  writeFileAtomic(file, String(p));
   return p;
 }
